@@ -1,0 +1,122 @@
+"""The backward engine: walk the graph from the output back to the leaves.
+
+1. order the nodes so that each node comes before every node it depends on
+   (reverse topological order, found iteratively: a 10,000-op chain is fine);
+2. seed dOut/dOut = 1 and, node by node, call backward(g) and add each returned gradient
+   to what its input has already received (a tensor used twice gets the sum: the
+   multivariable chain rule);
+3. leaves accumulate into ``.grad``; saved arrays are freed unless retain_graph=True.
+"""
+import weakref
+
+import numpy as np
+
+from .function import FREED
+from .. import tensor as _tensor
+
+_FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward.")
+
+
+def topological_order(root):
+    """Nodes reachable from ``root``, each before the nodes it depends on (root first)."""
+    order, done, stack = [], set(), [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if node in done:
+            continue
+        done.add(node)
+        stack.append((node, True))
+        for t in node.inputs:
+            if t is not None and t.grad_fn is not None and t.grad_fn not in done:
+                stack.append((t.grad_fn, False))
+    order.reverse()  # post-order reversed: every consumer before what it consumes
+    return order
+
+
+def _accumulate(tensor, g, handed):
+    """Add g into tensor.grad. A fresh .grad must own its array: the same array (or a view
+    of it) may have been handed to another tensor in this pass, so copy it then."""
+    if g.dtype != tensor._data.dtype:
+        g = g.astype(tensor._data.dtype)
+    if tensor.grad is None:
+        if g.base is not None or id(g) in handed or not g.flags.writeable:
+            g = g.copy()
+        handed[id(g)] = g
+        tensor.grad = _tensor.Tensor._make(g, False, None)
+    else:
+        tensor.grad._data += g  # accumulation, like torch: call zero_grad() between steps
+
+
+def run_backward(root, gradient=None, retain_graph=False, trace=None):
+    """Compute d root / d leaf for every leaf that requires grad, adding into ``.grad``.
+
+    ``trace(node, g, input_grads)``, when given, is called for every node in the order the
+    engine runs them (the step-through viewer uses this)."""
+    if not root._requires_grad:
+        raise RuntimeError("element 0 of tensors does not require grad and does not have a "
+                           "grad_fn (did you forget requires_grad=True, or run it under no_grad?)")
+    if gradient is None:
+        if root._data.size != 1:
+            raise RuntimeError(
+                f"grad can be implicitly created only for scalar outputs (this output has shape "
+                f"{tuple(root._data.shape)}). Reduce it to one number first (e.g. loss.sum() or "
+                f"loss.mean()), or pass the gradient: out.backward(torch.ones_like(out)).")
+        seed = np.ones_like(root._data)
+    else:
+        seed = np.array(getattr(gradient, "_data", gradient), dtype=root._data.dtype)
+        if seed.shape != root._data.shape:
+            raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of "
+                               f"{_size(seed.shape)} and output[0] has a shape of "
+                               f"{_size(root._data.shape)}.")
+    handed = {}
+    if root.grad_fn is None:  # backward on a leaf: its gradient is the seed itself
+        _accumulate(root, seed, handed)
+        return
+    grads = {root.grad_fn: seed}
+    for node in topological_order(root.grad_fn):
+        g = grads.pop(node, None)
+        if g is None:
+            continue
+        if node.saved is FREED:
+            raise RuntimeError(_FREED_MESSAGE)
+        input_grads = node.backward(node, g)
+        if type(input_grads) is not tuple:
+            input_grads = (input_grads,)
+        if trace is not None:
+            trace(node, g, input_grads)
+        if node.retained is not None:
+            out = node.retained()
+            if out is not None:
+                _accumulate(out, g, handed)
+        for t, gi, need in zip(node.inputs, input_grads, node.needs_input_grad):
+            if not need or gi is None:
+                continue
+            if gi.shape != t._data.shape:
+                raise RuntimeError(f"{node.name()} returned a gradient of shape {gi.shape} for "
+                                   f"an input of shape {t._data.shape}")
+            fn = t.grad_fn
+            if fn is None:
+                _accumulate(t, gi, handed)
+            elif fn in grads:
+                grads[fn] = grads[fn] + gi  # a tensor used twice receives the sum
+            else:
+                grads[fn] = gi
+        if not retain_graph and node.saved != ():
+            node.saved = FREED
+
+
+def _size(shape):
+    return "torch.Size([" + ", ".join(str(s) for s in shape) + "])"
+
+
+def retain(tensor):
+    """Make a non-leaf tensor keep its .grad after backward (Tensor.retain_grad)."""
+    tensor.grad_fn.retained = weakref.ref(tensor)

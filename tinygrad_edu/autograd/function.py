@@ -1,0 +1,87 @@
+"""The Function: one operation of the graph, its forward and its backward side by side.
+
+``forward(ctx, *arrays)`` computes on raw arrays and saves what backward will need;
+``backward(ctx, g)`` receives g = dLoss/dOutput and returns dLoss/dInput for each
+positional input (the chain rule: upstream gradient times the local derivative).
+``Function.apply`` runs forward and, when grad mode is on and an input requires grad,
+records the node: the instance itself is the output's ``grad_fn``.
+"""
+from . import grad_mode
+from .. import tensor as _tensor  # the module; Tensor is looked up when apply runs
+
+FREED = "freed"  # marks saved arrays released by backward (retain_graph=False)
+
+
+class Function:
+    label = "?"      # the course's name for the operation in graphs: MM, ADD, SIGMOID, ...
+    formula = ""     # the local derivative as the step-through viewer shows it
+    torch_name = None  # torch's grad_fn name, e.g. "MmBackward0" (default: <Class>Backward0)
+
+    def __init__(self):
+        self.saved = ()
+        self.inputs = ()             # one entry per positional argument: a Tensor or None
+        self.needs_input_grad = ()   # which inputs want a gradient
+        self.retained = None         # weakref to the output when it asked .retain_grad()
+
+    def save_for_backward(self, *arrays):
+        self.saved = arrays
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run forward on the inputs' arrays and record the node in the graph."""
+        Tensor = _tensor.Tensor
+        ctx = cls()
+        arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+        out = cls.forward(ctx, *arrays, **kwargs)
+        if grad_mode._state["enabled"]:
+            needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+            if True in needs:
+                ctx.inputs = tuple(a if isinstance(a, Tensor) else None for a in args)
+                ctx.needs_input_grad = needs
+                return Tensor._make(out, True, ctx)
+        return Tensor._make(out, False, None)
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("a Function defines forward(ctx, *inputs)")
+
+    @staticmethod
+    def backward(ctx, g):
+        raise NotImplementedError("a Function defines backward(ctx, g): one gradient per input")
+
+    # -- what torch shows of a grad_fn ------------------------------------------------------
+    def name(self):
+        """torch's grad_fn name, e.g. 'MmBackward0'."""
+        return self.torch_name or type(self).__name__ + "Backward0"
+
+    @property
+    def next_functions(self):
+        """Like torch's: for each input, (its grad_fn, 0), or (AccumulateGrad, 0) for a leaf
+        that requires grad, or (None, 0)."""
+        nxt = []
+        for t in self.inputs:
+            if t is None or not t._requires_grad:
+                nxt.append((None, 0))
+            elif t.grad_fn is not None:
+                nxt.append((t.grad_fn, 0))
+            else:
+                nxt.append((AccumulateGrad(t), 0))
+        return tuple(nxt)
+
+    def __repr__(self):
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+
+class AccumulateGrad:
+    """Stands for a leaf in ``next_functions``: where a leaf's gradient is added to .grad."""
+
+    def __init__(self, variable):
+        self.variable = variable
+        self.next_functions = ()
+
+    @staticmethod
+    def name():
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {hex(id(self))}>"

@@ -1,0 +1,79 @@
+"""dtypes with PyTorch's names: ``torch.float32`` (alias ``torch.float``), ``torch.float64``
+(``torch.double``), ``torch.int64`` (``torch.long``), ``torch.int32`` (``torch.int``),
+``torch.uint8``, ``torch.bool``. Each wraps the NumPy dtype that stores the numbers."""
+import builtins
+
+import numpy as np
+
+
+class dtype:
+    """A tensor's element type, printed as ``torch.float32`` like PyTorch's ``torch.dtype``."""
+
+    def __init__(self, name, np_dtype, is_floating_point):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.is_floating_point = is_floating_point
+        self.itemsize = self.np.itemsize
+
+    def __repr__(self):
+        return f"torch.{self.name}"
+
+    def __reduce__(self):  # dtypes are singletons
+        return (_by_name, (self.name,))
+
+
+float32 = dtype("float32", np.float32, True)
+float64 = dtype("float64", np.float64, True)
+float16 = dtype("float16", np.float16, True)
+int64 = dtype("int64", np.int64, False)
+int32 = dtype("int32", np.int32, False)
+int16 = dtype("int16", np.int16, False)
+int8 = dtype("int8", np.int8, False)
+uint8 = dtype("uint8", np.uint8, False)
+bool = dtype("bool", np.bool_, False)  # noqa: A001  (torch.bool)
+
+float, double, half = float32, float64, float16  # noqa: A001
+long, int, short = int64, int32, int16  # noqa: A001
+
+ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool)
+_FROM_NUMPY = {d.np: d for d in ALL}
+_NAMES = {d.name: d for d in ALL}
+
+
+def _by_name(name):
+    return _NAMES[name]
+
+
+def from_numpy_dtype(np_dtype):
+    """The tinygrad_edu dtype that stores values as this NumPy dtype."""
+    try:
+        return _FROM_NUMPY[np.dtype(np_dtype)]
+    except KeyError:
+        raise TypeError(f"can't convert NumPy arrays of type {np.dtype(np_dtype)}; supported: "
+                        "float64, float32, float16, int64, int32, int16, int8, uint8 and bool") from None
+
+
+def to_numpy_dtype(d):
+    """Accept a tinygrad_edu dtype, a NumPy dtype, or a Python type (float -> float32)."""
+    if isinstance(d, dtype):
+        return d.np
+    if d is builtins.float:  # as in torch, Python's float means float64
+        return float64.np
+    if d is builtins.int:
+        return int64.np
+    if d is builtins.bool:
+        return bool.np
+    return np.dtype(d)
+
+
+def result_dtype(a, b):
+    """torch's type promotion for two arrays: floats win over ints, wider wins over narrower,
+    and int64 / float32 give float32 (NumPy would give float64)."""
+    if a == b:
+        return a
+    a_float, b_float = a.kind == "f", b.kind == "f"
+    if a_float and not b_float:
+        return a
+    if b_float and not a_float:
+        return b
+    return np.promote_types(a, b)

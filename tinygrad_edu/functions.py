@@ -1,0 +1,176 @@
+"""torch.xxx(tensor, ...) forms of the Tensor methods: torch.exp(x) is x.exp(), and so on."""
+import numpy as np
+
+from .tensor import Tensor
+from .tensor_math import cat, stack, where, maximum, minimum  # noqa: F401  (re-exported)
+
+
+def _number_safe(x):
+    return x if isinstance(x, Tensor) else Tensor._make(np.asarray(x), False, None)
+
+
+def add(input, other, alpha=1):
+    return _number_safe(input).add(other, alpha=alpha)
+
+
+def sub(input, other, alpha=1):
+    return _number_safe(input).sub(other, alpha=alpha)
+
+
+def mul(input, other):
+    return _number_safe(input) * other
+
+
+def div(input, other):
+    return _number_safe(input) / other
+
+
+def pow(input, exponent):
+    return _number_safe(input) ** exponent
+
+
+def neg(input):
+    return -input
+
+
+def matmul(input, other):
+    return input @ other
+
+
+def mm(input, mat2):
+    return input.mm(mat2)
+
+
+def exp(input):
+    return input.exp()
+
+
+def log(input):
+    return input.log()
+
+
+def sqrt(input):
+    return input.sqrt()
+
+
+def abs(input):
+    return input.abs()
+
+
+def clamp(input, min=None, max=None):
+    return input.clamp(min, max)
+
+
+clip = clamp
+
+
+def sigmoid(input):
+    return input.sigmoid()
+
+
+def relu(input):
+    return input.relu()
+
+
+def tanh(input):
+    return input.tanh()
+
+
+def softmax(input, dim):
+    return input.softmax(dim)
+
+
+def log_softmax(input, dim):
+    return input.log_softmax(dim)
+
+
+def sum(input, dim=None, keepdim=False):
+    return input.sum(dim, keepdim)
+
+
+def mean(input, dim=None, keepdim=False):
+    return input.mean(dim, keepdim)
+
+
+def var(input, dim=None, unbiased=True, keepdim=False):
+    return input.var(dim, unbiased, keepdim)
+
+
+def std(input, dim=None, unbiased=True, keepdim=False):
+    return input.std(dim, unbiased, keepdim)
+
+
+def max(input, dim=None, keepdim=False):
+    return input.max(dim, keepdim)
+
+
+def min(input, dim=None, keepdim=False):
+    return input.min(dim, keepdim)
+
+
+def argmax(input, dim=None, keepdim=False):
+    return input.argmax(dim, keepdim)
+
+
+def argmin(input, dim=None, keepdim=False):
+    return input.argmin(dim, keepdim)
+
+
+def all(input, dim=None, keepdim=False):
+    return input.all(dim, keepdim)
+
+
+def any(input, dim=None, keepdim=False):
+    return input.any(dim, keepdim)
+
+
+def eq(input, other):
+    return input == other
+
+
+def equal(input, other):
+    return input.equal(other)
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return input.allclose(other, rtol, atol, equal_nan)
+
+
+def reshape(input, shape):
+    return input.reshape(shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    return input.flatten(start_dim, end_dim)
+
+
+def squeeze(input, dim=None):
+    return input.squeeze(dim)
+
+
+def unsqueeze(input, dim):
+    return input.unsqueeze(dim)
+
+
+def transpose(input, dim0, dim1):
+    return input.transpose(dim0, dim1)
+
+
+def t(input):
+    return input.t()
+
+
+def permute(input, dims):
+    return input.permute(dims)
+
+
+def numel(input):
+    return input.numel()
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input):
+    return input.is_floating_point()

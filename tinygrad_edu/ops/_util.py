@@ -1,0 +1,24 @@
+"""Helpers shared by the operations."""
+import numpy as np
+
+
+def unbroadcast(g, shape):
+    """Sum a gradient back to an input's shape: broadcasting copied the input along some
+    axes in forward, so backward adds up the gradient along those axes (the one place
+    where broadcasting's derivative lives)."""
+    if g.shape == shape:
+        return g
+    extra = g.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        i + extra for i, n in enumerate(shape) if n == 1 and g.shape[i + extra] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    return g.reshape(shape)
+
+
+def array_module(a):
+    """The array library of ``a``: NumPy today; a GPU library such as CuPy would be returned
+    for its own arrays, so the ops never hard-code NumPy."""
+    if type(a) is np.ndarray or not hasattr(a, "__array_namespace__"):
+        return np
+    return a.__array_namespace__()

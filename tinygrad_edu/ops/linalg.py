@@ -1,0 +1,90 @@
+"""Matrix products: the MM node of every linear layer."""
+import numpy as np
+
+from ..autograd.function import Function
+from ._util import unbroadcast
+
+
+def _dims(shape):
+    return "x".join(str(n) for n in shape)
+
+
+def check_matmul(a_shape, b_shape):
+    """Raise torch's message, naming both shapes, when a @ b is impossible."""
+    if len(a_shape) == 0 or len(b_shape) == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                           f"{len(a_shape)}D and {len(b_shape)}D")
+    inner_a = a_shape[-1]
+    inner_b = b_shape[0] if len(b_shape) == 1 else b_shape[-2]
+    if inner_a != inner_b:
+        if len(a_shape) == 2 and len(b_shape) == 2:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                               f"({_dims(a_shape)} and {_dims(b_shape)})")
+        raise RuntimeError(f"shapes cannot be multiplied: ({_dims(a_shape)}) @ ({_dims(b_shape)})"
+                           f": the last dim of the first ({inner_a}) must equal the "
+                           f"{'only' if len(b_shape) == 1 else 'second-to-last'} dim of the "
+                           f"second ({inner_b})")
+
+
+_NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (2, 2): "MmBackward0"}
+
+
+class MatMul(Function):
+    label = "MM"
+    formula = "∂(a@b)/∂a = g @ bᵀ   ∂(a@b)/∂b = aᵀ @ g"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        check_matmul(a.shape, b.shape)
+        ctx.save_for_backward(a, b)
+        ctx.torch_name = _NAMES.get((a.ndim, b.ndim), "BmmBackward0")
+        return np.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved
+        # treat a vector as a one-row (a) or one-column (b) matrix, then drop that axis again
+        a2 = a[None, :] if a.ndim == 1 else a
+        b2 = b[:, None] if b.ndim == 1 else b
+        g2 = g
+        if a.ndim == 1:
+            g2 = np.expand_dims(g2, -2)
+        if b.ndim == 1:
+            g2 = np.expand_dims(g2, -1)
+        ga = gb = None
+        if ctx.needs_input_grad[0]:
+            ga = unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)
+        if ctx.needs_input_grad[1]:
+            gb = unbroadcast(np.swapaxes(a2, -1, -2) @ g2, b2.shape).reshape(b.shape)
+        return ga, gb
+
+
+class Linear(Function):
+    label = "LINEAR"
+    formula = "y = x@Wᵀ + b:  ∂y/∂x = g @ W   ∂y/∂W = gᵀ @ x   ∂y/∂b = Σ g"
+    torch_name = "AddmmBackward0"
+
+    @staticmethod
+    def forward(ctx, x, weight, bias=None):
+        if x.shape[-1:] != weight.shape[1:]:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                               f"({_dims((int(np.prod(x.shape[:-1])),) + x.shape[-1:])} and "
+                               f"{_dims(weight.shape[::-1])})")
+        ctx.save_for_backward(x, weight)
+        out = x @ weight.T
+        if bias is not None:
+            out += bias
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, weight = ctx.saved
+        need_x, need_w, need_b = (ctx.needs_input_grad + (False,))[:3]
+        gx = g @ weight if need_x else None
+        gw = gb = None
+        if need_w:
+            g2 = g.reshape(-1, g.shape[-1])
+            gw = g2.T @ x.reshape(-1, x.shape[-1])
+        if need_b:
+            gb = g.reshape(-1, g.shape[-1]).sum(axis=0)
+        return gx, gw, gb

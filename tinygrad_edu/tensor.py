@@ -1,0 +1,438 @@
+"""Tensor: an array of numbers plus what autograd needs.
+
+    _data          the numbers (a NumPy ndarray)
+    grad           dLoss/dThis after backward (a Tensor), or None
+    requires_grad  should the graph track this tensor?
+    grad_fn        the Function that produced it (None for a leaf: data or a parameter)
+
+The arithmetic, reductions and shape methods live in ``tensor_math.TensorMath``; this file
+holds the tensor itself: creation, conversion, printing, autograd and in-place updates.
+"""
+import numpy as np
+
+from . import dtypes
+from ._repr import format_tensor
+from .autograd import engine, grad_mode
+from .tensor_math import TensorMath
+
+_DEFAULT_DTYPES = (np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.bool_))
+
+
+class Size(tuple):
+    """torch.Size: a tuple that prints as ``torch.Size([2, 3])``."""
+
+    def __repr__(self):
+        return f"torch.Size([{', '.join(str(n) for n in self)}])"
+
+    def numel(self):
+        return int(np.prod(self, dtype=np.int64))
+
+
+class device:
+    """torch.device: where a tensor's numbers live. This engine has only the CPU."""
+
+    def __init__(self, type="cpu", index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        type, _, idx = str(type).partition(":")
+        self.type, self.index = type, (int(idx) if idx else index)
+
+    def __repr__(self):
+        idx = "" if self.index is None else f", index={self.index}"
+        return f"device(type='{self.type}'{idx})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other):
+        return str(self) == str(device(other)) if isinstance(other, (str, device)) else False
+
+    def __hash__(self):
+        return hash(str(self))
+
+
+CPU = device("cpu")
+
+
+def check_device(dev):
+    """Only 'cpu' exists in this engine; say where CUDA lives instead."""
+    if dev is None:
+        return
+    kind = device(dev).type
+    if kind != "cpu":
+        raise RuntimeError(
+            f"tinygrad_edu runs on the CPU only, so device '{dev}' is not available here. "
+            f"To train on a GPU run the lesson with real PyTorch: "
+            f"python -m lessons run N --engine torch --device cuda")
+
+
+class Tensor(TensorMath):
+    __slots__ = ("_data", "_requires_grad", "grad", "grad_fn", "__weakref__")
+
+    def __init__(self, *args):
+        """The legacy constructor: ``torch.Tensor([1., 2.])`` (always float32) or
+        ``torch.Tensor(2, 3)`` (a 2x3 tensor; torch leaves it uninitialised, here zeros)."""
+        if len(args) == 1 and not isinstance(args[0], int):
+            data = as_array(args[0], np.float32)
+        else:
+            data = np.zeros(args, dtype=np.float32)
+        self._data, self._requires_grad, self.grad, self.grad_fn = data, False, None, None
+
+    @classmethod
+    def _make(cls, data, requires_grad, grad_fn):
+        """Wrap an array (the fast path every operation takes)."""
+        t = object.__new__(Tensor)
+        if type(data) is not np.ndarray:
+            data = np.asarray(data)
+        t._data, t._requires_grad, t.grad, t.grad_fn = data, requires_grad, None, grad_fn
+        return t
+
+    # -- data, gradient and graph ----------------------------------------------------------
+    @property
+    def data(self):
+        """The same numbers, detached from the graph (shares storage: no copy)."""
+        return Tensor._make(self._data, False, None)
+
+    @data.setter
+    def data(self, value):
+        self._data = value._data if isinstance(value, Tensor) else as_array(value)
+
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        if self.grad_fn is not None and not flag:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If "
+                               "you want to use a computed variable in a subgraph that doesn't "
+                               "require differentiation use var_no_grad = var.detach().")
+        if flag and self._data.dtype.kind not in "fc":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients "
+                               f"(this one is {self.dtype}: convert it first, e.g. x.float())")
+        self._requires_grad = bool(flag)
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self):
+        """True for tensors the user made (data, parameters); False for results of ops."""
+        return self.grad_fn is None
+
+    def retain_grad(self):
+        """Keep .grad on this non-leaf tensor after backward (leaves always keep it)."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None:
+            engine.retain(self)
+
+    @property
+    def retains_grad(self):
+        return self.grad_fn is not None and self.grad_fn.retained is not None
+
+    def detach(self):
+        """A new leaf sharing these numbers, cut off from the graph."""
+        return Tensor._make(self._data, False, None)
+
+    def detach_(self):
+        self.grad_fn, self._requires_grad = None, False
+        return self
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Run the chain rule from this tensor back to every leaf that requires grad."""
+        if create_graph:
+            raise NotImplementedError("create_graph=True (higher-order gradients) is not "
+                                      "supported by tinygrad_edu; use real PyTorch for it")
+        engine.run_backward(self, gradient, bool(retain_graph))
+
+    # -- what the tensor is ----------------------------------------------------------------
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[self._dim(dim)]
+
+    def _dim(self, dim):
+        n = max(self._data.ndim, 1)
+        if not -n <= dim < n:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}]"
+                             f", but got {dim})")
+        return dim % n
+
+    def dim(self):
+        return self._data.ndim
+
+    ndim = property(dim)
+
+    def numel(self):
+        return int(self._data.size)
+
+    nelement = numel
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    @property
+    def dtype(self):
+        return dtypes.from_numpy_dtype(self._data.dtype)
+
+    @property
+    def device(self):
+        return CPU
+
+    @property
+    def is_cuda(self):
+        return False
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    def element_size(self):
+        return self._data.itemsize
+
+    def is_contiguous(self):
+        return bool(self._data.flags.c_contiguous)
+
+    def contiguous(self):
+        return self if self._data.flags.c_contiguous else self.clone()
+
+    # -- conversions -----------------------------------------------------------------------
+    def to(self, *args, **kwargs):
+        """``.to('cpu')``, ``.to(torch.float64)``, ``.to(other_tensor)`` like torch."""
+        target = None
+        for a in list(args) + [kwargs.get("device"), kwargs.get("dtype")]:
+            if isinstance(a, Tensor):
+                target = a._data.dtype
+            elif isinstance(a, dtypes.dtype):
+                target = a.np
+            elif a is not None:
+                check_device(a)
+        return self if target is None or target == self._data.dtype else self._cast(target)
+
+    def _cast(self, np_dtype):
+        from .ops.elementwise import Cast
+        return Cast.apply(self, np.dtype(np_dtype))
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
+                    "int64": "torch.LongTensor", "int32": "torch.IntTensor",
+                    "bool": "torch.BoolTensor", "uint8": "torch.ByteTensor"}.get(
+                        self._data.dtype.name, f"torch.{self._data.dtype.name}")
+        if isinstance(dtype, str):
+            dtype = {"torch.FloatTensor": dtypes.float32, "torch.DoubleTensor": dtypes.float64,
+                     "torch.LongTensor": dtypes.int64, "torch.IntTensor": dtypes.int32}[dtype]
+        return self.to(dtype)
+
+    def float(self):
+        return self.to(dtypes.float32)
+
+    def double(self):
+        return self.to(dtypes.float64)
+
+    def half(self):
+        return self.to(dtypes.float16)
+
+    def long(self):
+        return self.to(dtypes.int64)
+
+    def int(self):
+        return self.to(dtypes.int32)
+
+    def bool(self):
+        return self.to(dtypes.bool)
+
+    def cpu(self):
+        return self
+
+    def cuda(self, device=None):
+        check_device("cuda")
+
+    def numpy(self):
+        if self._requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
+                               "Use tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
+                               f"to Scalar (item() needs exactly one number)")
+        return self._data.item()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
+        return int(self.item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.item())
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __hash__(self):
+        return id(self)
+
+    def __repr__(self):
+        suffixes = []
+        if self._data.dtype not in _DEFAULT_DTYPES:
+            suffixes.append(f"dtype={self.dtype}")
+        if self.grad_fn is not None:
+            suffixes.append(f"grad_fn=<{self.grad_fn.name()}>")
+        elif self._requires_grad:
+            suffixes.append("requires_grad=True")
+        return format_tensor(self._data, suffixes)
+
+    __str__ = __repr__
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("tinygrad_edu tensors are not pickled: use torch.save / torch.load, "
+                        "which store arrays without pickle")
+
+    # -- copies and in-place updates -------------------------------------------------------
+    def clone(self):
+        from .ops.elementwise import Cast  # a differentiable copy
+        out = Cast.apply(self, self._data.dtype)
+        if out.grad_fn is not None:
+            out.grad_fn.torch_name, out.grad_fn.label = "CloneBackward0", "CLONE"
+        return out
+
+    def _check_inplace(self):
+        """In-place changes are allowed only where autograd cannot be fooled by them."""
+        if self._requires_grad and grad_mode.is_grad_enabled():
+            if self.grad_fn is None:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an "
+                                   "in-place operation. Wrap the update in `with torch.no_grad():`"
+                                   " or change w.data instead.")
+            raise RuntimeError("in-place operations on tensors that are part of a graph are not "
+                               "supported by tinygrad_edu; write y = f(x) instead of changing x")
+
+    def _inplace(self, value):
+        self._check_inplace()
+        value = value._data if isinstance(value, Tensor) else value
+        self._data[...] = value
+        return self
+
+    def __setitem__(self, key, value):
+        self._check_inplace()
+        value = value._data if isinstance(value, Tensor) else value
+        self._data[index_key(key)] = value
+
+    def zero_(self):
+        return self._inplace(0)
+
+    def fill_(self, value):
+        return self._inplace(value)
+
+    def copy_(self, src):
+        return self._inplace(src)
+
+    def add_(self, other, alpha=1):
+        other = other._data if isinstance(other, Tensor) else other
+        return self._inplace(self._data + (other * alpha if alpha != 1 else other))
+
+    def sub_(self, other, alpha=1):
+        other = other._data if isinstance(other, Tensor) else other
+        return self._inplace(self._data - (other * alpha if alpha != 1 else other))
+
+    def mul_(self, other):
+        return self._inplace(self._data * getattr(other, "_data", other))
+
+    def div_(self, other):
+        return self._inplace(self._data / getattr(other, "_data", other))
+
+    def clamp_(self, min=None, max=None):
+        return self._inplace(np.clip(self._data, min, max))
+
+    def uniform_(self, a=0.0, b=1.0, generator=None):
+        from .random import rng
+        return self._inplace(rng(generator).uniform(a, b, self._data.shape))
+
+    def normal_(self, mean=0.0, std=1.0, generator=None):
+        from .random import rng
+        return self._inplace(rng(generator).normal(mean, std, self._data.shape))
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+
+def as_array(data, dtype=None):
+    """Python numbers, nested lists (of numbers or tensors), NumPy arrays -> ndarray."""
+    if isinstance(data, Tensor):
+        arr = data._data
+    elif isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
+        arr = np.array(_unwrap(data))
+    else:
+        arr = np.asarray(data)
+    if dtype is not None:
+        return arr.astype(dtype, copy=False)
+    if arr.dtype.kind == "f" and not isinstance(data, np.ndarray):
+        return arr.astype(np.float32, copy=False)  # Python floats become float32, as in torch
+    if arr.dtype.kind in "iu" and not isinstance(data, np.ndarray):
+        return arr.astype(np.int64, copy=False)
+    if arr.dtype.kind not in "fiub":
+        raise TypeError(f"can't make a tensor from {type(data).__name__} of {arr.dtype}")
+    return arr
+
+
+def _flat(data):
+    for x in data:
+        if isinstance(x, (list, tuple)):
+            yield from _flat(x)
+        else:
+            yield x
+
+
+def _unwrap(data):
+    if isinstance(data, (list, tuple)):
+        return [_unwrap(x) for x in data]
+    return data._data if isinstance(data, Tensor) else data
+
+
+def index_key(key):
+    """A torch index (ints, slices, None, ..., bool masks, int lists or tensors) -> NumPy's."""
+    if isinstance(key, tuple):
+        return tuple(_index_part(k) for k in key)
+    return _index_part(key)
+
+
+def _index_part(k):
+    if isinstance(k, Tensor):
+        return k._data if k._data.ndim else k._data.item()
+    if isinstance(k, list):
+        return np.asarray([x.item() if isinstance(x, Tensor) else x for x in k])
+    return k

@@ -1,0 +1,405 @@
+"""The Tensor's methods that build the graph: operators, math, reductions, shapes, indexing.
+Each one is a line that calls a Function from ``ops/`` (where forward and backward live)."""
+import numpy as np
+
+from . import dtypes
+from .ops import activation as A
+from .ops import elementwise as E
+from .ops import linalg as L
+from .ops import reduce as R
+from .ops import shape as S
+
+
+def _promote(a, b):
+    """torch's type promotion before a binary op. ``a`` is a Tensor; ``b`` a Tensor or a
+    number. Floats win over ints; a 0-d tensor does not widen a dimensioned one of the same
+    kind; an int tensor meeting a Python float becomes float32 (NumPy would say float64)."""
+    da = a._data.dtype
+    if isinstance(b, TensorMath):
+        db = b._data.dtype
+        if da == db:
+            return a, b
+        if (da.kind == "f") == (db.kind == "f") and (a._data.ndim == 0) != (b._data.ndim == 0):
+            target = db if a._data.ndim == 0 else da
+        else:
+            target = dtypes.result_dtype(da, db)
+        return (a if da == target else a._cast(target)), (b if db == target else b._cast(target))
+    if isinstance(b, np.generic):
+        b = b.item()
+    if isinstance(b, np.ndarray):
+        return _promote(a, a._make(b, False, None))
+    if isinstance(b, float) and da.kind != "f":
+        return a._cast(np.float32), b
+    if isinstance(b, int) and not isinstance(b, bool) and da.kind == "b":
+        return a._cast(np.int64), b
+    if not isinstance(b, (int, float, bool)):
+        raise TypeError(f"unsupported operand type for a tensor operation: {type(b).__name__}")
+    return a, b
+
+
+def _true_div_ready(a, b):
+    """Division always gives floats: 3 / 2 = 1.5 even for int64 tensors."""
+    a, b = _promote(a, b)
+    if a._data.dtype.kind != "f":
+        a = a._cast(np.float32)
+        if isinstance(b, TensorMath):
+            b = b._cast(np.float32)
+    return a, b
+
+
+def _shape_args(args):
+    """Accept both reshape(2, 3) and reshape((2, 3))."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        return tuple(args[0])
+    return tuple(int(a) for a in args)
+
+
+class TensorMath:
+    __slots__ = ()
+
+    # -- arithmetic: + - * / ** and their reflected forms ----------------------------------
+    def __add__(self, other):
+        return E.Add.apply(*_promote(self, other))
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return E.Sub.apply(*_promote(self, other))
+
+    def __rsub__(self, other):  # number - tensor
+        return E.RSub.apply(*_promote(self, other))
+
+    def __mul__(self, other):
+        return E.Mul.apply(*_promote(self, other))
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        return E.Div.apply(*_true_div_ready(self, other))
+
+    def __rtruediv__(self, other):  # number / tensor
+        return E.RDiv.apply(*_true_div_ready(self, other))
+
+    def __pow__(self, exponent):
+        a, b = _promote(self, exponent)
+        return E.PowTensor.apply(a, b) if isinstance(b, TensorMath) else E.Pow.apply(a, b)
+
+    def __rpow__(self, base):  # number ** tensor
+        a, _ = _promote(self, base)
+        return E.PowTensor.apply(a._make(np.asarray(base, dtype=a._data.dtype), False, None), a)
+
+    def __neg__(self):
+        return E.Neg.apply(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return self.abs()
+
+    def __matmul__(self, other):
+        return L.MatMul.apply(self, other)
+
+    def __rmatmul__(self, other):
+        return L.MatMul.apply(self._make(np.asarray(other), False, None), self)
+
+    def add(self, other, alpha=1):
+        return self + (other * alpha if alpha != 1 else other)
+
+    def sub(self, other, alpha=1):
+        return self - (other * alpha if alpha != 1 else other)
+
+    def mul(self, other):
+        return self * other
+
+    def div(self, other):
+        return self / other
+
+    def pow(self, exponent):
+        return self ** exponent
+
+    def neg(self):
+        return -self
+
+    def matmul(self, other):
+        return self @ other
+
+    def mm(self, other):
+        if self._data.ndim != 2 or other._data.ndim != 2:
+            raise RuntimeError(f"mm expects two matrices (2-D), got {self._data.ndim}-D and "
+                               f"{other._data.ndim}-D; use matmul (@) for other shapes")
+        return self @ other
+
+    # -- elementwise math and activations ---------------------------------------------------
+    def exp(self):
+        return E.Exp.apply(self)
+
+    def log(self):
+        return E.Log.apply(self)
+
+    def sqrt(self):
+        return E.Sqrt.apply(self)
+
+    def abs(self):
+        return E.Abs.apply(self)
+
+    def clamp(self, min=None, max=None):
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        return E.Clamp.apply(self, min=min, max=max)
+
+    clip = clamp
+
+    def sigmoid(self):
+        return A.Sigmoid.apply(self)
+
+    def relu(self):
+        return A.Relu.apply(self)
+
+    def tanh(self):
+        return A.Tanh.apply(self)
+
+    def softmax(self, dim):
+        return A.Softmax.apply(self, self._dim(dim))
+
+    def log_softmax(self, dim):
+        return A.LogSoftmax.apply(self, self._dim(dim))
+
+    # -- reductions -------------------------------------------------------------------------
+    def sum(self, dim=None, keepdim=False):
+        x = self if self._data.dtype.kind == "f" else self._cast(np.int64)  # ints sum as int64
+        return R.Sum.apply(x, dim=dim, keepdim=keepdim)
+
+    def mean(self, dim=None, keepdim=False):
+        if self._data.dtype.kind != "f":
+            raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either "
+                               f"a floating point or complex dtype. Got: {self.dtype}")
+        return R.Mean.apply(self, dim=dim, keepdim=keepdim)
+
+    def var(self, dim=None, unbiased=True, keepdim=False, correction=None):
+        n_corr = (1 if unbiased else 0) if correction is None else correction
+        n = self._data.size if dim is None else int(np.prod(
+            [self._data.shape[d] for d in R._axes(dim, self._data.ndim)]))
+        centred = self - self.mean(dim, keepdim=True)
+        return (centred * centred).sum(dim, keepdim=keepdim) / max(n - n_corr, 0)
+
+    def std(self, dim=None, unbiased=True, keepdim=False, correction=None):
+        return self.var(dim, unbiased, keepdim, correction).sqrt()
+
+    def max(self, dim=None, keepdim=False):
+        """max() -> the largest element; max(dim) -> (values, indices), as torch returns."""
+        if isinstance(dim, TensorMath):
+            return maximum(self, dim)
+        return self._minmax(R.MaxAll, R.MaxDim, np.argmax, dim, keepdim, "max")
+
+    def min(self, dim=None, keepdim=False):
+        if isinstance(dim, TensorMath):
+            return minimum(self, dim)
+        return self._minmax(R.MinAll, R.MinDim, np.argmin, dim, keepdim, "min")
+
+    def _minmax(self, whole, along, arg, dim, keepdim, name):
+        if dim is None:
+            return whole.apply(self)
+        values = along.apply(self, dim=dim, keepdim=keepdim)
+        indices = self._make(np.asarray(_arg(self._data, arg, dim, keepdim)), False, None)
+        return MinMaxResult(name, values, indices)
+
+    def argmax(self, dim=None, keepdim=False):
+        return self._make(np.asarray(_arg(self._data, np.argmax, dim, keepdim)), False, None)
+
+    def argmin(self, dim=None, keepdim=False):
+        return self._make(np.asarray(_arg(self._data, np.argmin, dim, keepdim)), False, None)
+
+    def all(self, dim=None, keepdim=False):
+        return self._make(np.asarray(self._data.all(axis=dim, keepdims=keepdim)), False, None)
+
+    def any(self, dim=None, keepdim=False):
+        return self._make(np.asarray(self._data.any(axis=dim, keepdims=keepdim)), False, None)
+
+    # -- comparisons and logic: no gradient, bool results -----------------------------------
+    def _compare(self, other, op):
+        other = other._data if isinstance(other, TensorMath) else other
+        return self._make(np.asarray(op(self._data, other)), False, None)
+
+    def __eq__(self, other):
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other):
+        return self._compare(other, np.not_equal)
+
+    def __lt__(self, other):
+        return self._compare(other, np.less)
+
+    def __le__(self, other):
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other):
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other):
+        return self._compare(other, np.greater_equal)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def __and__(self, other):
+        return self._compare(other, np.bitwise_and)
+
+    def __or__(self, other):
+        return self._compare(other, np.bitwise_or)
+
+    def __xor__(self, other):
+        return self._compare(other, np.bitwise_xor)
+
+    def __invert__(self):
+        if self._data.dtype.kind == "f":
+            raise TypeError("~ (bitwise not) is only for bool and integer tensors")
+        return self._make(np.asarray(~self._data), False, None)
+
+    def equal(self, other):
+        return self._data.shape == other._data.shape and bool((self._data == other._data).all())
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return bool(np.allclose(self._data, getattr(other, "_data", other), rtol, atol, equal_nan))
+
+    # -- shapes -----------------------------------------------------------------------------
+    def reshape(self, *shape):
+        return S.Reshape.apply(self, _shape_args(shape))
+
+    def view(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
+            raise NotImplementedError("view(dtype) is not supported; use .to(dtype)")
+        return S.Reshape.apply(self, _shape_args(shape))
+
+    def view_as(self, other):
+        return self.view(other.shape)
+
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        shape = self._data.shape
+        if not shape:
+            return self.reshape(1)
+        start, end = self._dim(start_dim), self._dim(end_dim)
+        new = shape[:start] + (int(np.prod(shape[start:end + 1])),) + shape[end + 1:]
+        return S.Reshape.apply(self, new)
+
+    def squeeze(self, dim=None):
+        shape = self._data.shape
+        if dim is None:
+            new = tuple(n for n in shape if n != 1)
+            return S.Reshape.apply(self, new, torch_name="SqueezeBackward0")
+        dims = {self._dim(d) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))}
+        new = tuple(n for i, n in enumerate(shape) if not (i in dims and n == 1))
+        return S.Reshape.apply(self, new, torch_name="SqueezeBackward1")
+
+    def unsqueeze(self, dim):
+        n = self._data.ndim + 1
+        if not -n <= dim < n:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}]"
+                             f", but got {dim})")
+        dim %= n
+        new = self._data.shape[:dim] + (1,) + self._data.shape[dim:]
+        return S.Reshape.apply(self, new, torch_name="UnsqueezeBackward0")
+
+    def permute(self, *dims):
+        dims = tuple(self._dim(d) for d in _shape_args(dims))
+        return S.Permute.apply(self, dims)
+
+    def transpose(self, dim0, dim1):
+        dims = list(range(self._data.ndim))
+        i, j = self._dim(dim0), self._dim(dim1)
+        dims[i], dims[j] = dims[j], dims[i]
+        return S.Permute.apply(self, tuple(dims), torch_name="TransposeBackward0")
+
+    def t(self):
+        if self._data.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
+                               f"{self._data.ndim}D")
+        if self._data.ndim < 2:
+            return self
+        return S.Permute.apply(self, (1, 0), torch_name="TBackward0")
+
+    @property
+    def T(self):
+        return S.Permute.apply(self, tuple(reversed(range(self._data.ndim))))
+
+    def expand(self, *shape):
+        shape = _shape_args(shape)
+        offset = len(shape) - self._data.ndim
+        full = tuple(self._data.shape[i - offset] if n == -1 else n for i, n in enumerate(shape))
+        try:
+            np.broadcast_shapes(self._data.shape, full)
+        except ValueError:
+            raise RuntimeError(f"The expanded size of the tensor ({shape}) must match the "
+                               f"existing size {tuple(self._data.shape)} at each dimension of "
+                               f"size > 1") from None
+        return S.Expand.apply(self, full)
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def repeat(self, *sizes):
+        sizes = _shape_args(sizes)
+        x = self.reshape((1,) * (len(sizes) - self._data.ndim) + self._data.shape)
+        out = x
+        for axis, k in enumerate(sizes):
+            if k != 1:
+                out = cat([out] * k, dim=axis)
+        return out
+
+    def __getitem__(self, key):
+        from .tensor import index_key
+        return S.Index.apply(self, index_key(key))
+
+    def masked_fill(self, mask, value):
+        return where(mask, self._make(np.asarray(value, self._data.dtype), False, None), self)
+
+
+class MinMaxResult(tuple):
+    """What torch.max(x, dim) returns: a (values, indices) pair with those names."""
+
+    def __new__(cls, name, values, indices):
+        self = super().__new__(cls, (values, indices))
+        self.name = name
+        return self
+
+    values = property(lambda self: self[0])
+    indices = property(lambda self: self[1])
+
+    def __repr__(self):
+        return f"torch.return_types.{self.name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+def _arg(data, fn, dim, keepdim):
+    if dim is None:
+        return fn(data)
+    return fn(data, axis=dim, keepdims=keepdim)
+
+
+def cat(tensors, dim=0):
+    """torch.cat: join tensors along an existing dim."""
+    tensors = list(tensors)
+    dim = tensors[0]._dim(dim)
+    return S.Cat.apply(*tensors, dim=dim)
+
+
+def stack(tensors, dim=0):
+    """torch.stack: join tensors along a new dim."""
+    tensors = list(tensors)
+    dim = dim % (tensors[0]._data.ndim + 1)
+    return S.Stack.apply(*tensors, dim=dim)
+
+
+def where(condition, x, y):
+    """torch.where(c, x, y): x where c is True, else y (gradient flows to x and y)."""
+    cond = condition._data if isinstance(condition, TensorMath) else np.asarray(condition)
+    return S.Where.apply(cond, x, y)
+
+
+def maximum(a, b):
+    return where(a._data >= b._data, a, b)
+
+
+def minimum(a, b):
+    return where(a._data <= b._data, a, b)
