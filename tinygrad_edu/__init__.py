@@ -18,3 +18,4 @@ from .functions import *  # noqa: F401,F403
 from .functions import abs, all, any, max, min, pow, sum  # noqa: F401  (shadow builtins, as torch)
 from ._repr import set_printoptions  # noqa: F401
 from . import autograd  # noqa: F401
+from . import cuda, backends  # noqa: F401,E402

@@ -1,0 +1,2 @@
+"""torch.backends: no accelerator back-end in this engine."""
+from . import mps, cudnn  # noqa: F401
