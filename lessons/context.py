@@ -1,0 +1,235 @@
+"""What a lesson receives besides the engine: its options and a few services.
+
+``opts`` carries the command-line choices (quick, seed, step, graph, plot, out, lang) and:
+
+- ``opts.epochs(n)`` / ``opts.progress(iterable)``: a tqdm progress bar on stderr (off
+  when stderr is not a terminal, and in --quick), timed, so the runner can report seconds
+  per epoch;
+- ``opts.same(name, make)`` and ``opts.same_weights(model)``: in ``compare``, the first
+  engine records random data and initial weights, the second receives copies of them
+  (through NumPy), so both engines start from the same numbers. In a plain run they do
+  nothing;
+- ``opts.loader(...)`` and ``opts.split(...)``: ``DataLoader(shuffle=True)`` and
+  ``random_split`` as the course writes them; in ``compare`` the shuffle order and the
+  split come from one NumPy stream that both engines share;
+- ``opts.output(name)``, ``opts.save_figure(...)``, ``opts.save_graph(...)``: files
+  written to ``--out``, listed at the end.
+"""
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+try:
+    from tqdm import tqdm
+except ImportError:  # the bar is a comfort, not a need
+    tqdm = None
+
+
+class Shared:
+    """Numbers the two engines of ``compare`` share: the first run records, the second
+    replays. Everything crosses as NumPy arrays."""
+
+    def __init__(self, seed=0):
+        self.seed = seed
+        self.values = {}
+        self.recording = True
+
+    def replay(self):
+        self.recording = False
+
+
+class Progress:
+    """A timed iterable with a tqdm bar; ``set_postfix(loss=...)`` shows the running loss."""
+
+    def __init__(self, iterable, total, desc, unit, enabled):
+        self.iterable, self.total = iterable, total
+        self.bar = None
+        if enabled and tqdm is not None:
+            self.bar = tqdm(iterable, total=total, desc=desc, unit=unit, file=sys.stderr,
+                            dynamic_ncols=True, leave=False)
+        self.seconds, self.count = 0.0, 0
+
+    def __iter__(self):
+        start = time.perf_counter()
+        for item in (self.bar if self.bar is not None else self.iterable):
+            yield item
+            self.count += 1
+            self.seconds = time.perf_counter() - start
+        if self.bar is not None:
+            self.bar.close()
+
+    def __len__(self):
+        return self.total
+
+    def set_postfix(self, **values):
+        if self.bar is not None:
+            self.bar.set_postfix({k: (f"{v:.4f}" if isinstance(v, float) else v)
+                                  for k, v in values.items()}, refresh=False)
+
+
+class SharedOrder:
+    """A sampler for ``DataLoader(sampler=...)``: a fresh permutation of range(n) each
+    epoch, drawn from a NumPy stream seeded identically on both engines."""
+
+    def __init__(self, n, seed):
+        self.n = n
+        self.rng = np.random.default_rng(seed)
+
+    def __iter__(self):
+        return iter(self.rng.permutation(self.n).tolist())
+
+    def __len__(self):
+        return self.n
+
+
+class LessonContext:
+    """The ``opts`` of ``run(torch, device, say, opts)``."""
+
+    def __init__(self, engine_name="edu", device="cpu", quick=False, seed=0, step=False,
+                 graph=False, plot=False, out="out", lang="en", shared=None,
+                 show_progress=None):
+        self.engine_name, self.device = engine_name, device
+        self.quick, self.seed, self.step = quick, seed, step
+        self.graph, self.plot, self.lang = graph, plot, lang
+        self.out = Path(out)
+        self.shared = shared
+        if show_progress is None:
+            show_progress = _is_tty(sys.stderr) and not quick and not step
+        self.show_progress = show_progress
+        self.files = []          # (what, path) of every file written
+        self.timer = None        # the epoch Progress, for seconds per epoch
+        self._streams = 0
+
+    # -- progress --------------------------------------------------------------------------
+    def epochs(self, n, desc="epochs"):
+        """``for epoch in opts.epochs(100):`` a timed range with a progress bar."""
+        bar = Progress(range(n), n, desc, "epoch", self.show_progress)
+        if self.timer is None:
+            self.timer = bar
+        return bar
+
+    def progress(self, iterable, desc="", total=None, unit="it"):
+        """A progress bar over any iterable (batches, steps)."""
+        if total is None and hasattr(iterable, "__len__"):
+            total = len(iterable)
+        return Progress(iterable, total, desc, unit, self.show_progress)
+
+    # -- the same numbers on both engines (compare) -----------------------------------------
+    def same(self, name, make):
+        """``x = opts.same('data', lambda: torch.rand(...))``: in compare, the value the
+        first engine made, converted for this engine; otherwise simply ``make()``."""
+        if self.shared is None:
+            return make()
+        if self.shared.recording:
+            value = make()
+            self.shared.values[name] = _to_numpy(value)
+            return value
+        return self._from_numpy(self.shared.values[name])
+
+    def same_weights(self, model, name="initial weights"):
+        """In compare, give ``model`` the initial weights the first engine drew."""
+        if self.shared is None:
+            return model
+        if self.shared.recording:
+            self.shared.values[name] = {k: v.detach().cpu().numpy().copy()
+                                        for k, v in model.state_dict().items()}
+        else:
+            torch = self.torch
+            state = {k: torch.from_numpy(v.copy()) for k, v in self.shared.values[name].items()}
+            model.load_state_dict(state)
+        return model
+
+    def loader(self, dataset, batch_size=1, shuffle=False, **kwargs):
+        """``DataLoader(dataset, batch_size, shuffle)``; in compare a shared shuffle order."""
+        DataLoader = self.torch.utils.data.DataLoader
+        if shuffle and self.shared is not None:
+            self._streams += 1
+            order = SharedOrder(len(dataset), self.shared.seed * 1000 + self._streams)
+            return DataLoader(dataset, batch_size=batch_size, sampler=order, **kwargs)
+        return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, **kwargs)
+
+    def split(self, dataset, lengths):
+        """``random_split(dataset, lengths)``; in compare one split for both engines."""
+        data = self.torch.utils.data
+        if self.shared is None:
+            return data.random_split(dataset, lengths)
+        self._streams += 1
+        order = np.random.default_rng(self.shared.seed * 1000 + self._streams).permutation(
+            len(dataset)).tolist()
+        parts, start = [], 0
+        for n in lengths:
+            parts.append(data.Subset(dataset, order[start:start + n]))
+            start += n
+        return parts
+
+    def _from_numpy(self, value):
+        if isinstance(value, tuple):
+            return tuple(self._from_numpy(v) for v in value)
+        if isinstance(value, np.ndarray):
+            return self.torch.from_numpy(value.copy()).to(self.device)
+        return value
+
+    # -- files -----------------------------------------------------------------------------
+    def output(self, filename, what="file"):
+        """The path of a file to write in --out (the folder is created); it is listed in
+        the summary at the end of the run."""
+        self.out.mkdir(parents=True, exist_ok=True)
+        path = self.out / filename
+        self.files.append((what, path))
+        return path
+
+    def save_figure(self, fig, filename, what="plot"):
+        """Save a matplotlib figure as PNG in --out and close it."""
+        path = self.output(filename, what)
+        fig.savefig(path, dpi=110, bbox_inches="tight")
+        import matplotlib.pyplot as plt
+        plt.close(fig)
+        return path
+
+    def save_graph(self, tensor, stem, say=None, **draw_options):
+        """Draw the graph behind ``tensor`` (SVG, or DOT text when Graphviz's ``dot``
+        program is missing) into --out; returns the path written."""
+        import viz
+        graph = viz.draw_graph(tensor, **draw_options)
+        try:
+            written = graph.render(str(self.out / stem), format="svg")
+            path = Path(written) if written else self.out / f"{stem}.svg"
+            self.out.mkdir(parents=True, exist_ok=True)
+            self.files.append(("graph", path))
+        except Exception as err:  # no dot program: the DOT text still teaches the graph
+            path = self.output(f"{stem}.dot", "graph (DOT text)")
+            path.write_text(graph.source)
+            if say is not None:
+                say.result(f"(Graphviz could not draw the SVG: {err}; wrote the DOT text)",
+                           f"(Graphviz 无法生成 SVG：{err}；已写出 DOT 文本)")
+        return path
+
+    def save_stepper(self, loss, stem, **options):
+        """The backward pass of ``loss`` frame by frame, as an HTML page in --out."""
+        import viz
+        frames = viz.step_backward(loss, **options)
+        path = self.output(f"{stem}.html", "backward step-through")
+        frames.save_html(str(path))
+        return path
+
+    @property
+    def torch(self):
+        from tinygrad_edu.backend import get_engine
+        return get_engine(self.engine_name)
+
+
+def _to_numpy(value):
+    if isinstance(value, (tuple, list)):
+        return tuple(_to_numpy(v) for v in value)
+    if hasattr(value, "detach"):
+        return value.detach().cpu().numpy().copy()
+    return value
+
+
+def _is_tty(stream):
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -1,0 +1,125 @@
+"""Lesson 05 — autograd and the computational graph (course 001 §5, 004 §3).
+
+Every operation on a tensor with ``requires_grad=True`` is recorded; ``.backward()``
+walks the recorded graph from the end back to the leaves and applies the chain rule:
+each node multiplies the gradient arriving from above by its own local derivative."""
+
+
+def run(torch, device, say, opts):
+    say("Make x = 2 with requires_grad=True: from now on every operation on x is "
+        "recorded in a graph. y = x**2 + 3x + 1 is built from POW, MUL and ADD nodes.",
+        zh="创建一个值为 2、需要梯度的张量 x：之后对 x 的每一步运算都被记录进计算图。"
+           "y = x² + 3x + 1 由 POW、MUL、ADD 节点构成。")
+    x = torch.tensor(2.0, requires_grad=True, device=device)
+    y = x ** 2 + 3 * x + 1
+    say.result(f"y = {y!r}", f"y 的值: {y!r}")
+    say("y.backward() runs the chain rule backwards: dy/dx = 2x + 3 = 7 at x = 2.",
+        zh="y.backward() 反向传播，计算 dy/dx = 2x + 3，在 x = 2 处等于 7。")
+    y.backward()
+    dx = x.grad.item()
+    say.result(f"x.grad = {x.grad!r}", f"x 的梯度: {x.grad!r}")
+
+    say("A neuron: y = w*x + b with w = 1.0, b = 0.5, x = 2.0, and the loss (y - 3)^2. "
+        "Forward: y = 2.5, loss = 0.25.",
+        zh="神经网络中的一个神经元：y = w*x + b，w = 1.0，b = 0.5，x = 2.0，损失 (y - 3)²。"
+           "前向传播：y = 2.5，loss = 0.25。")
+    w, b, loss = neuron(torch, device)
+    say("Backward: d loss / dy = 2(y - 3) = -1; through MUL, dy/dw = x = 2, so "
+        "w.grad = -1 * 2 = -2; through ADD, dy/db = 1, so b.grad = -1.",
+        zh="反向传播：d loss/dy = 2(y - 3) = -1；经过 MUL，dy/dw = x = 2，所以 w.grad = -2；"
+           "经过 ADD，dy/db = 1，所以 b.grad = -1。")
+    if opts.graph:
+        draw(torch, device, say, opts)
+    loss.backward()
+    w_grad, b_grad = w.grad.item(), b.grad.item()
+    say.result(f"w.grad: {w.grad!r}   b.grad: {b.grad!r}",
+               f"w的梯度: {w.grad!r}   b的梯度: {b.grad!r}")
+
+    say("Training y = x * w with autograd: l.backward() fills w.grad; the update works on "
+        "w.data (the numbers, outside the graph); then w.grad.data.zero_(), because "
+        "backward ADDS to .grad.",
+        zh="用自动求导训练 y = x * w：l.backward() 求出 w.grad；更新权重时对 w.data 操作（数值，"
+           "而不是计算图里的张量）；然后 w.grad.data.zero_()，因为 backward 计算的梯度会被累加。")
+    predict4, losses = train_linear(torch, device, say, opts)
+
+    say("Gradient descent on y = x**2 from x = 5 with learning rate 0.1. The update "
+        "x -= lr * x.grad runs under torch.no_grad(): it must not itself become part of "
+        "the graph.",
+        zh="梯度下降法找 y = x² 的最小值：从 x = 5 出发，学习率 0.1。更新 x -= lr * x.grad 要放在 "
+           "torch.no_grad() 里：更新时不追踪梯度，否则下一次求导会按这个式子计算微分。")
+    x = torch.tensor(5.0, requires_grad=True, device=device)
+    learning_rate = 0.1
+    for epoch in range(10):
+        y = x ** 2
+        y.backward()
+        with torch.no_grad():
+            x -= learning_rate * x.grad      # x_new = x_old - lr * dy/dx
+        x.grad.zero_()
+        say.result(f"step {epoch + 1}: x = {x.item():.5f}, y = {y.item():.3f}",
+                   f"第{epoch + 1}次: x = {x.item():.5f}, y = {y.item():.3f}")
+    x_final = x.item()
+    if not opts.graph:
+        say("Run with --graph to draw the neuron's graph (MUL, ADD, POW) and step through "
+            "its backward pass node by node.",
+            zh="加上 --graph 可以画出这个神经元的计算图（MUL、ADD、POW），并逐个节点单步查看反向传播。")
+    return {"metrics": {"dx": dx, "w.grad": w_grad, "b.grad": b_grad,
+                        "x after 10 steps": x_final, "predict(4)": predict4},
+            "losses": losses,
+            "summary": f"dx = {dx:g}; w.grad {w_grad:g}, b.grad {b_grad:g}; "
+                       f"x after 10 steps {x_final:.5f}; predict(4) = {predict4:.4f}"}
+
+
+def neuron(torch, device):
+    """w*x + b and its loss (y - 3)^2, with the leaves w and b."""
+    w = torch.tensor(1.0, requires_grad=True, device=device)
+    b = torch.tensor(0.5, requires_grad=True, device=device)
+    x = torch.tensor(2.0, device=device)
+    y = w * x + b
+    loss = (y - 3.0) ** 2
+    return w, b, loss
+
+
+def draw(torch, device, say, opts):
+    """The neuron's graph as a picture, and its backward pass frame by frame."""
+    w, b, loss = neuron(torch, device)
+    svg = opts.save_graph(loss, "l05_neuron_graph", say=say,
+                          params={"w": w, "b": b}, title="loss = (w*x + b - 3)^2")
+    html = opts.save_stepper(loss, "l05_neuron_backward", params={"w": w, "b": b})
+    say(f"The graph is in {svg}: leaves w and b at the bottom, the operations MUL, ADD, "
+        f"SUB, POW above them. Open {html} in a browser to step through backward: each "
+        f"frame shows the upstream gradient, the local derivative and their product.",
+        zh=f"计算图写在 {svg}：底部是叶子 w 和 b，上面是 MUL、ADD、SUB、POW 运算。"
+           f"用浏览器打开 {html} 单步查看反向传播：每一帧显示上游梯度、局部梯度和它们的乘积。")
+
+
+def train_linear(torch, device, say, opts):
+    """The course's y = x * w trained with l.backward() and w.data updates."""
+    x_data = [1.0, 2.0, 3.0]
+    y_data = [2.0, 4.0, 6.0]
+    w = torch.Tensor([1.0]).to(device)
+    w.requires_grad = True
+    alpha = 0.01
+
+    def forward(x):
+        return x * w
+
+    def loss(x, y):
+        y_pred = forward(x)
+        return (y_pred - y) ** 2
+
+    say.result(f"Predict (before training) 4 {forward(4)!r}")
+    losses = []
+    bar = opts.epochs(100)
+    for epoch in bar:
+        for x, y in zip(x_data, y_data):
+            l = loss(x, y)
+            l.backward()
+            w.data = w.data - alpha * w.grad.data
+            w.grad.data.zero_()
+        losses.append(l.item())
+        bar.set_postfix(loss=losses[-1])
+        if epoch % 20 == 0 or epoch == 99:
+            say.result(f"progress: {epoch} {l.item():.6f}")
+    predict = forward(4).item()
+    say.result(f"predict (after training) 4 {predict:.4f}")
+    return predict, losses

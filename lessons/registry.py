@@ -1,0 +1,74 @@
+"""The 19 lessons: number, module, titles, the course chapter each follows.
+
+The chapters are the course notes in ``shared/seeds`` (000: 深度学习入门, 001: Pytorch深度学习
+实践基础, 002: DNN/CNN, 003: the PyTorch quick-start, 004: Pytorch - 神经网络 学习).
+"""
+import importlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Lesson:
+    number: int
+    module: str
+    title: str
+    title_zh: str
+    source: str
+    graph: bool = False          # draws its graph with --graph
+    deterministic: bool = False  # no training randomness: compare agrees to float rounding
+
+    @property
+    def code(self):
+        return f"{self.number:02d}"
+
+    def load(self):
+        """The lesson's module (it defines ``run(torch, device, say, opts)``)."""
+        return importlib.import_module(f"lessons.{self.module}")
+
+
+LESSONS = [
+    Lesson(1, "l01_tensors", "tensors", "张量", "004 §1–2", deterministic=True),
+    Lesson(2, "l02_exhaustive_search", "linear model by exhaustive search",
+           "线性模型：穷举法", "001 §3.3", deterministic=True),
+    Lesson(3, "l03_gradient_descent", "gradient descent by hand", "手写梯度下降",
+           "001 §4.3", deterministic=True),
+    Lesson(4, "l04_stochastic_gradient_descent", "stochastic gradient descent by hand",
+           "手写随机梯度下降", "001 §4.5", deterministic=True),
+    Lesson(5, "l05_autograd", "autograd: the computational graph", "自动求导：计算图",
+           "001 §5, 004 §3", graph=True, deterministic=True),
+    Lesson(6, "l06_quadratic", "a quadratic model", "二次模型", "001 §5.3", graph=True,
+           deterministic=True),
+    Lesson(7, "l07_linear_regression", "linear regression with nn", "用 PyTorch 实现线性回归",
+           "001 §6, 004 §4.1"),
+    Lesson(8, "l08_logistic_regression", "logistic regression", "逻辑回归", "001 §7",
+           graph=True),
+    Lesson(9, "l09_diabetes", "many inputs: diabetes", "多维输入：糖尿病数据", "001 §8"),
+    Lesson(10, "l10_dataloader", "Dataset and DataLoader", "数据集和数据加载器",
+           "001 §9, 000 §5"),
+    Lesson(11, "l11_dnn", "the DNN recipe", "DNN 的实现", "000 §3, 002 §3"),
+    Lesson(12, "l12_batch_gd", "batch gradient descent", "批量梯度下降", "000 §4"),
+    Lesson(13, "l13_minibatch_gd", "mini-batch gradient descent", "小批量梯度下降", "000 §5"),
+    Lesson(14, "l14_softmax", "softmax and cross-entropy", "Softmax 与交叉熵", "001 §10",
+           graph=True),
+    Lesson(15, "l15_mnist_dnn", "handwritten digits, DNN", "手写数字识别 (DNN)",
+           "000 §6, 002 §6"),
+    Lesson(16, "l16_lenet", "LeNet-5", "LeNet-5 卷积网络", "002 CNN §2"),
+    Lesson(17, "l17_quickstart", "the PyTorch quick-start", "PyTorch 快速入门", "003"),
+    Lesson(18, "l18_two_nets", "two small nets", "两个小网络", "004 §4.1–4.2"),
+    Lesson(19, "l19_numpy_backprop", "backprop with no framework", "不用框架的反向传播",
+           "004 §4.3", deterministic=True),
+]
+
+BY_NUMBER = {lesson.number: lesson for lesson in LESSONS}
+
+
+def find(number):
+    """The lesson numbered ``number`` ('5', '05' or 5); a ValueError names the range."""
+    try:
+        n = int(str(number))
+    except ValueError:
+        n = None
+    if n not in BY_NUMBER:
+        raise ValueError(f"there is no lesson {number!r}: lessons are numbered 01 to "
+                         f"{len(LESSONS):02d} (python -m lessons list)")
+    return BY_NUMBER[n]
