@@ -13,6 +13,7 @@ import numpy as np
 from . import dtypes
 from ._repr import format_tensor
 from .autograd import engine, grad_mode
+from .ops.elementwise import Cast
 from .tensor_math import TensorMath
 
 _DEFAULT_DTYPES = (np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.bool_))
@@ -201,7 +202,13 @@ class Tensor(TensorMath):
         return bool(self._data.flags.c_contiguous)
 
     def contiguous(self):
-        return self if self._data.flags.c_contiguous else self.clone()
+        """The same numbers laid out row by row in memory (a copy only if they are not)."""
+        if self._data.flags.c_contiguous:
+            return self
+        out = Cast.apply(self, self._data.dtype, order="C")
+        if out.grad_fn is not None:
+            out.grad_fn.torch_name, out.grad_fn.label = "CloneBackward0", "CLONE"
+        return out
 
     # -- conversions -----------------------------------------------------------------------
     def to(self, *args, **kwargs):
@@ -217,8 +224,10 @@ class Tensor(TensorMath):
         return self if target is None or target == self._data.dtype else self._cast(target)
 
     def _cast(self, np_dtype):
-        from .ops.elementwise import Cast
-        return Cast.apply(self, np.dtype(np_dtype))
+        np_dtype = np.dtype(np_dtype)
+        if np_dtype.kind != "f":  # integer and bool results never carry gradients
+            return Tensor._make(self._data.astype(np_dtype), False, None)
+        return Cast.apply(self, np_dtype)
 
     def type(self, dtype=None):
         if dtype is None:
@@ -316,8 +325,7 @@ class Tensor(TensorMath):
 
     # -- copies and in-place updates -------------------------------------------------------
     def clone(self):
-        from .ops.elementwise import Cast  # a differentiable copy
-        out = Cast.apply(self, self._data.dtype)
+        out = Cast.apply(self, self._data.dtype)  # a differentiable copy
         if out.grad_fn is not None:
             out.grad_fn.torch_name, out.grad_fn.label = "CloneBackward0", "CLONE"
         return out

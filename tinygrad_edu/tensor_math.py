@@ -85,8 +85,8 @@ class TensorMath:
         return E.PowTensor.apply(a, b) if isinstance(b, TensorMath) else E.Pow.apply(a, b)
 
     def __rpow__(self, base):  # number ** tensor
-        a, _ = _promote(self, base)
-        return E.PowTensor.apply(a._make(np.asarray(base, dtype=a._data.dtype), False, None), a)
+        a, base = _promote(self, base)
+        return E.RPow.apply(a, base)
 
     def __neg__(self):
         return E.Neg.apply(self)
@@ -131,14 +131,18 @@ class TensorMath:
         return self @ other
 
     # -- elementwise math and activations ---------------------------------------------------
+    def _floating(self):
+        """exp, log, sigmoid, ... of an integer tensor give float32, as in torch."""
+        return self if self._data.dtype.kind == "f" else self._cast(np.float32)
+
     def exp(self):
-        return E.Exp.apply(self)
+        return E.Exp.apply(self._floating())
 
     def log(self):
-        return E.Log.apply(self)
+        return E.Log.apply(self._floating())
 
     def sqrt(self):
-        return E.Sqrt.apply(self)
+        return E.Sqrt.apply(self._floating())
 
     def abs(self):
         return E.Abs.apply(self)
@@ -151,19 +155,19 @@ class TensorMath:
     clip = clamp
 
     def sigmoid(self):
-        return A.Sigmoid.apply(self)
+        return A.Sigmoid.apply(self._floating())
 
     def relu(self):
         return A.Relu.apply(self)
 
     def tanh(self):
-        return A.Tanh.apply(self)
+        return A.Tanh.apply(self._floating())
 
     def softmax(self, dim):
-        return A.Softmax.apply(self, self._dim(dim))
+        return A.Softmax.apply(self._floating(), self._dim(dim))
 
     def log_softmax(self, dim):
-        return A.LogSoftmax.apply(self, self._dim(dim))
+        return A.LogSoftmax.apply(self._floating(), self._dim(dim))
 
     # -- reductions -------------------------------------------------------------------------
     def sum(self, dim=None, keepdim=False):
@@ -200,14 +204,17 @@ class TensorMath:
     def _minmax(self, whole, along, arg, dim, keepdim, name):
         if dim is None:
             return whole.apply(self)
+        dim = self._dim(dim)
         values = along.apply(self, dim=dim, keepdim=keepdim)
         indices = self._make(np.asarray(_arg(self._data, arg, dim, keepdim)), False, None)
         return MinMaxResult(name, values, indices)
 
     def argmax(self, dim=None, keepdim=False):
+        dim = None if dim is None else self._dim(dim)
         return self._make(np.asarray(_arg(self._data, np.argmax, dim, keepdim)), False, None)
 
     def argmin(self, dim=None, keepdim=False):
+        dim = None if dim is None else self._dim(dim)
         return self._make(np.asarray(_arg(self._data, np.argmin, dim, keepdim)), False, None)
 
     def all(self, dim=None, keepdim=False):
@@ -316,9 +323,8 @@ class TensorMath:
         if self._data.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
                                f"{self._data.ndim}D")
-        if self._data.ndim < 2:
-            return self
-        return S.Permute.apply(self, (1, 0), torch_name="TBackward0")
+        dims = (1, 0) if self._data.ndim == 2 else tuple(range(self._data.ndim))
+        return S.Permute.apply(self, dims, torch_name="TBackward0")
 
     @property
     def T(self):
@@ -341,19 +347,21 @@ class TensorMath:
 
     def repeat(self, *sizes):
         sizes = _shape_args(sizes)
-        x = self.reshape((1,) * (len(sizes) - self._data.ndim) + self._data.shape)
-        out = x
-        for axis, k in enumerate(sizes):
-            if k != 1:
-                out = cat([out] * k, dim=axis)
-        return out
+        if len(sizes) < self._data.ndim:
+            raise RuntimeError("Number of dimensions of repeat dims can not be smaller than "
+                               "number of dimensions of tensor")
+        return S.Repeat.apply(self, sizes)
 
     def __getitem__(self, key):
         from .tensor import index_key
         return S.Index.apply(self, index_key(key))
 
     def masked_fill(self, mask, value):
-        return where(mask, self._make(np.asarray(value, self._data.dtype), False, None), self)
+        """torch's masked_fill: ``value`` where ``mask`` is True (no gradient there)."""
+        out = where(mask, self._make(np.asarray(value, self._data.dtype), False, None), self)
+        if out.grad_fn is not None:
+            out.grad_fn.torch_name = "MaskedFillBackward0"
+        return out
 
 
 class MinMaxResult(tuple):
@@ -372,23 +380,38 @@ class MinMaxResult(tuple):
 
 
 def _arg(data, fn, dim, keepdim):
+    """argmax/argmin as an int64 array: of the flattened tensor when dim is None."""
     if dim is None:
-        return fn(data)
+        index = fn(data)
+        return np.reshape(index, (1,) * data.ndim) if keepdim else np.asarray(index)
+    if data.ndim == 0:
+        return np.asarray(0)
     return fn(data, axis=dim, keepdims=keepdim)
+
+
+def _same_dtype(tensors):
+    """cat/stack of mixed dtypes: promote all to one, as torch does."""
+    target = tensors[0]._data.dtype
+    for t in tensors[1:]:
+        target = dtypes.result_dtype(target, t._data.dtype)
+    return [t if t._data.dtype == target else t._cast(target) for t in tensors]
 
 
 def cat(tensors, dim=0):
     """torch.cat: join tensors along an existing dim."""
-    tensors = list(tensors)
+    tensors = _same_dtype(list(tensors))
     dim = tensors[0]._dim(dim)
     return S.Cat.apply(*tensors, dim=dim)
 
 
 def stack(tensors, dim=0):
     """torch.stack: join tensors along a new dim."""
-    tensors = list(tensors)
-    dim = dim % (tensors[0]._data.ndim + 1)
-    return S.Stack.apply(*tensors, dim=dim)
+    tensors = _same_dtype(list(tensors))
+    n = tensors[0]._data.ndim + 1
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}]"
+                         f", but got {dim})")
+    return S.Stack.apply(*tensors, dim=dim % n)
 
 
 def where(condition, x, y):
@@ -398,8 +421,10 @@ def where(condition, x, y):
 
 
 def maximum(a, b):
-    return where(a._data >= b._data, a, b)
+    """torch.maximum: the larger of a and b, element by element."""
+    return E.Maximum.apply(*_promote(a, b))
 
 
 def minimum(a, b):
-    return where(a._data <= b._data, a, b)
+    """torch.minimum: the smaller of a and b, element by element."""
+    return E.Minimum.apply(*_promote(a, b))

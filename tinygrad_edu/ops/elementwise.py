@@ -93,7 +93,7 @@ class Div(Function):
 class RDiv(Function):  # number / tensor
     label = "DIV"
     formula = "∂(c/a)/∂a = -g·c/a²"
-    torch_name = "DivBackward0"
+    torch_name = "MulBackward0"  # torch computes c / a as reciprocal(a) * c
 
     @staticmethod
     def forward(ctx, a, c):
@@ -149,6 +149,26 @@ class PowTensor(Function):  # a ** b where b is a tensor (a a tensor or a number
             log_a = xp.log(xp.where(a == 0, 1, a))
             gb = unbroadcast(g * out * log_a, b.shape)
         return ga, gb
+
+
+class RPow(Function):  # number ** tensor
+    label = "POW"
+    formula = "∂(cᵃ)/∂a = g·cᵃ·ln c"
+    torch_name = "PowBackward2"
+
+    @staticmethod
+    def forward(ctx, a, c):
+        out = (c ** a).astype(a.dtype, copy=False)
+        ctx.save_for_backward(out)
+        ctx.c = c
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved
+        if ctx.c == 0:  # 0ᵃ: torch takes the derivative as 0
+            return g * 0, None
+        return g * out * np.log(ctx.c), None
 
 
 class Neg(Function):
@@ -249,15 +269,54 @@ class Clamp(Function):
         return g * inside
 
 
+class Maximum(Function):  # torch.maximum(a, b), torch.max(a, b)
+    label = "MAX"
+    formula = "∂max(a,b)/∂a = g where a > b, g/2 where a = b, else 0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return array_module(a).maximum(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved
+        return _split_by_winner(g, a > b, a == b, a.shape, b.shape, ctx.needs_input_grad)
+
+
+class Minimum(Function):  # torch.minimum(a, b), torch.min(a, b)
+    label = "MIN"
+    formula = "∂min(a,b)/∂a = g where a < b, g/2 where a = b, else 0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return array_module(a).minimum(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved
+        return _split_by_winner(g, a < b, a == b, a.shape, b.shape, ctx.needs_input_grad)
+
+
+def _split_by_winner(g, a_wins, tie, a_shape, b_shape, needs):
+    """g goes to the input that won; on a tie each gets half (as torch does)."""
+    half = g * 0.5
+    ga = unbroadcast(np.where(a_wins, g, np.where(tie, half, 0)), a_shape) if needs[0] else None
+    gb = (unbroadcast(np.where(a_wins, 0, np.where(tie, half, g)), b_shape)
+          if needs[1] else None)
+    return ga, gb
+
+
 class Cast(Function):
     label = "CAST"
     formula = "∂cast(a)/∂a = cast back(g)"
     torch_name = "ToCopyBackward0"
 
     @staticmethod
-    def forward(ctx, a, dtype):
+    def forward(ctx, a, dtype, order="K"):
         ctx.dtype = a.dtype
-        return a.astype(dtype)
+        return a.astype(dtype, order=order)
 
     @staticmethod
     def backward(ctx, g):

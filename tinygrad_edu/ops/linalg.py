@@ -26,7 +26,9 @@ def check_matmul(a_shape, b_shape):
                            f"second ({inner_b})")
 
 
-_NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (2, 2): "MmBackward0"}
+# torch's grad_fn name by (a.ndim, b.ndim); batched products end in a reshape there
+_NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4",
+          (2, 2): "MmBackward0"}
 
 
 class MatMul(Function):
@@ -37,7 +39,7 @@ class MatMul(Function):
     def forward(ctx, a, b):
         check_matmul(a.shape, b.shape)
         ctx.save_for_backward(a, b)
-        ctx.torch_name = _NAMES.get((a.ndim, b.ndim), "BmmBackward0")
+        ctx.torch_name = _NAMES.get((a.ndim, b.ndim), "UnsafeViewBackward0")
         return np.matmul(a, b)
 
     @staticmethod
@@ -47,10 +49,10 @@ class MatMul(Function):
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
         g2 = g
-        if a.ndim == 1:
-            g2 = np.expand_dims(g2, -2)
-        if b.ndim == 1:
+        if b.ndim == 1:  # give g back the axes the vectors lost: first the column's ...
             g2 = np.expand_dims(g2, -1)
+        if a.ndim == 1:  # ... then the row's
+            g2 = np.expand_dims(g2, -2)
         ga = gb = None
         if ctx.needs_input_grad[0]:
             ga = unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)

@@ -95,11 +95,12 @@ class MaxDim(Function):  # values of max(dim); the indices are returned by the c
 
     @classmethod
     def forward(cls, ctx, a, dim, keepdim=False):
-        (axis,) = _axes(dim, a.ndim)
-        if a.ndim == 0:
+        if a.ndim == 0:  # a single number: it is its own max (dim must be 0 or -1)
+            _axes(dim, 1)
             ctx.info = (a.shape, None, keepdim)
             ctx.indices = np.asarray(0)
             return a.copy()
+        (axis,) = _axes(dim, a.ndim)
         idx = np.expand_dims(cls.arg(a, axis=axis), axis)
         values = np.take_along_axis(a, idx, axis)
         ctx.info = (a.shape, axis, keepdim)

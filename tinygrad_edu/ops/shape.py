@@ -50,6 +50,23 @@ class Expand(Function):
         return unbroadcast(g, ctx.shape)
 
 
+class Repeat(Function):
+    label = "REPEAT"
+    formula = "∂repeat(a)/∂a = g summed over the copies"
+
+    @staticmethod
+    def forward(ctx, a, sizes):
+        shape = (1,) * (len(sizes) - a.ndim) + a.shape
+        ctx.shape, ctx.tiled = a.shape, shape
+        return np.tile(a.reshape(shape), sizes)
+
+    @staticmethod
+    def backward(ctx, g):
+        # view g as (copies₀, n₀, copies₁, n₁, ...) and add up the copies
+        split = [k for pair in zip(np.array(g.shape) // ctx.tiled, ctx.tiled) for k in pair]
+        return g.reshape(split).sum(axis=tuple(range(0, len(split), 2))).reshape(ctx.shape)
+
+
 def _is_advanced(key):
     parts = key if isinstance(key, tuple) else (key,)
     return any(isinstance(k, (np.ndarray, list)) for k in parts)
@@ -63,10 +80,13 @@ class Index(Function):  # a[key]
     def forward(ctx, a, key):
         ctx.key, ctx.shape = key, a.shape
         ctx.advanced = _is_advanced(key)
-        ctx.torch_name = ("IndexBackward0" if ctx.advanced else
-                          "SelectBackward0" if isinstance(key, int) else "SliceBackward0")
         out = a[key]
         return out if isinstance(out, np.ndarray) else np.asarray(out)
+
+    def name(self):
+        if self.advanced:
+            return "IndexBackward0"
+        return _basic_index_name(self.key, self.shape)
 
     @staticmethod
     def backward(ctx, g):
@@ -124,3 +144,27 @@ class Where(Function):
         ga = unbroadcast(np.where(c, g, 0), sa) if ctx.needs_input_grad[1] else None
         gb = unbroadcast(np.where(c, 0, g), sb) if ctx.needs_input_grad[2] else None
         return None, ga, gb
+
+
+def _basic_index_name(key, shape):
+    """torch's grad_fn for a[key] without index arrays: torch applies the parts one by one,
+    skipping those that change nothing (a full slice inside a tuple, ...), so the name is
+    that of the last part that did something."""
+    if not isinstance(key, tuple):
+        return {int: "SelectBackward0", slice: "SliceBackward0",
+                type(None): "UnsqueezeBackward0"}.get(type(key), "AliasBackward0")
+    name, dim = "AliasBackward0", 0
+    used = sum(1 for k in key if k is not None and k is not Ellipsis)
+    for k in key:
+        if k is Ellipsis:
+            dim += len(shape) - used
+        elif k is None:
+            name = "UnsqueezeBackward0"
+        elif isinstance(k, slice):
+            if k.indices(shape[dim]) != (0, shape[dim], 1):
+                name = "SliceBackward0"
+            dim += 1
+        else:
+            name = "SelectBackward0"
+            dim += 1
+    return name
