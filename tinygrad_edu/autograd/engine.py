@@ -52,14 +52,18 @@ def _accumulate(tensor, g, handed):
         handed[id(g)] = g
         tensor.grad = _tensor.Tensor._make(g, False, None)
     else:
-        tensor.grad._data += g  # accumulation, like torch: call zero_grad() between steps
+        # accumulation, like torch (call zero_grad() between steps). Not in place: the array
+        # held in .grad may still be waiting, unconsumed, to flow into another node of this pass
+        tensor.grad._data = tensor.grad._data + g
 
 
-def run_backward(root, gradient=None, retain_graph=False, trace=None):
+def run_backward(root, gradient=None, retain_graph=False, trace=None, sink=_accumulate):
     """Compute d root / d leaf for every leaf that requires grad, adding into ``.grad``.
 
     ``trace(node, g, input_grads)``, when given, is called for every node in the order the
-    engine runs them (the step-through viewer uses this)."""
+    engine runs them (the step-through viewer uses this). ``sink(tensor, g, handed)``
+    receives each leaf's (and each retained tensor's) gradient: by default it adds it into
+    ``.grad``; ``autograd.grad`` passes one that collects the gradients instead."""
     if not root._requires_grad:
         raise RuntimeError("element 0 of tensors does not require grad and does not have a "
                            "grad_fn (did you forget requires_grad=True, or run it under no_grad?)")
@@ -78,7 +82,7 @@ def run_backward(root, gradient=None, retain_graph=False, trace=None):
                                f"{_size(root._data.shape)}.")
     handed = {}
     if root.grad_fn is None:  # backward on a leaf: its gradient is the seed itself
-        _accumulate(root, seed, handed)
+        sink(root, seed, handed)
         return
     grads = {root.grad_fn: seed}
     for node in topological_order(root.grad_fn):
@@ -95,7 +99,7 @@ def run_backward(root, gradient=None, retain_graph=False, trace=None):
         if node.retained is not None:
             out = node.retained()
             if out is not None:
-                _accumulate(out, g, handed)
+                sink(out, g, handed)
         for t, gi, need in zip(node.inputs, input_grads, node.needs_input_grad):
             if not need or gi is None:
                 continue
@@ -104,7 +108,7 @@ def run_backward(root, gradient=None, retain_graph=False, trace=None):
                                    f"an input of shape {t._data.shape}")
             fn = t.grad_fn
             if fn is None:
-                _accumulate(t, gi, handed)
+                sink(t, gi, handed)
             elif fn in grads:
                 grads[fn] = grads[fn] + gi  # a tensor used twice receives the sum
             else:
@@ -120,3 +124,80 @@ def _size(shape):
 def retain(tensor):
     """Make a non-leaf tensor keep its .grad after backward (Tensor.retain_grad)."""
     tensor.grad_fn.retained = weakref.ref(tensor)
+
+
+# -- torch.autograd.grad / torch.autograd.backward ---------------------------------------------
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         allow_unused=None, materialize_grads=False):
+    """torch.autograd.grad: d outputs / d inputs, returned as a tuple of tensors, without
+    touching any ``.grad``. The same backward pass as ``.backward()``; only the sink that
+    receives the gradients differs (it collects those of ``inputs`` and drops the rest)."""
+    if create_graph:
+        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported "
+                                  "by tinygrad_edu; use real PyTorch for it")
+    outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
+    grad_outputs = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
+    if len(grad_outputs) != len(outputs):
+        raise RuntimeError(f"grad requires one grad_output per output: got {len(grad_outputs)} "
+                           f"grad_outputs for {len(outputs)} outputs")
+    for t in inputs:
+        if not t._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    wanted = {id(t): i for i, t in enumerate(inputs)}
+    found = [None] * len(inputs)
+
+    def collect(tensor, g, handed):
+        i = wanted.get(id(tensor))
+        if i is not None:  # a copy: g may be shared with other tensors of this pass
+            g = np.array(g, dtype=inputs[i]._data.dtype)
+            found[i] = g if found[i] is None else found[i] + g
+
+    # a non-leaf input's gradient is the one that reaches its grad_fn: the engine hands it
+    # over through the node's ``retained`` slot, borrowed for this pass
+    borrowed = [(t.grad_fn, t.grad_fn.retained) for t in inputs if t.grad_fn is not None]
+    for t in inputs:
+        if t.grad_fn is not None:
+            t.grad_fn.retained = weakref.ref(t)
+    try:
+        last = len(outputs) - 1
+        for k, (out, g) in enumerate(zip(outputs, grad_outputs)):
+            run_backward(out, g, bool(retain_graph) or k < last, sink=collect)
+    finally:
+        for node, retained in borrowed:
+            node.retained = retained
+    result = []
+    for t, g in zip(inputs, found):
+        if g is None:
+            if materialize_grads:
+                g = np.zeros_like(t._data)
+            elif not allow_unused:
+                raise RuntimeError("One of the differentiated Tensors appears to not have been "
+                                   "used in the graph. Set allow_unused=True if this is the "
+                                   "desired behavior.")
+        result.append(None if g is None else _tensor.Tensor._make(g, False, None))
+    return tuple(result)
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """torch.autograd.backward: ``.backward()`` of several outputs at once (their gradients
+    add up); with ``inputs``, only those tensors' ``.grad`` are filled."""
+    tensors = _as_tuple(tensors)
+    grad_tensors = (_as_tuple(grad_tensors) if grad_tensors is not None
+                    else (None,) * len(tensors))
+    if inputs is None:
+        if create_graph:
+            raise NotImplementedError("create_graph=True (higher-order gradients) is not "
+                                      "supported by tinygrad_edu; use real PyTorch for it")
+        last = len(tensors) - 1
+        for k, (out, g) in enumerate(zip(tensors, grad_tensors)):
+            run_backward(out, g, bool(retain_graph) or k < last)
+        return
+    inputs = _as_tuple(inputs)
+    grads = grad(tensors, inputs, grad_tensors, retain_graph, create_graph, allow_unused=True)
+    for t, g in zip(inputs, grads):
+        if g is not None:
+            _accumulate(t, g._data, {})
+
+
+def _as_tuple(x):
+    return (x,) if x is None or isinstance(x, _tensor.Tensor) else tuple(x)
