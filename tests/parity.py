@@ -31,10 +31,18 @@ def to_numpy(t):
     return np.asarray(t)
 
 
+class fixed:
+    """An input that is a tensor on both engines but never requires grad (a loss weight, a
+    constant), even when it holds floats: ``check_parity(fn, [(3,), fixed(w)])``."""
+
+    def __init__(self, array):
+        self.array = np.asarray(array)
+
+
 def make_inputs(specs, dtype=np.float32, low=None, high=None, seed=0):
     """Turn specs into NumPy arrays: a shape tuple -> random numbers of ``dtype`` (standard
     normal, or uniform in [low, high) when given); an ndarray -> itself; anything else (a
-    Python number, a list, None) is passed to the function unchanged."""
+    ``fixed`` array, a Python number, a list, None) is passed on unchanged."""
     rng = np.random.default_rng(seed)
     out = []
     for spec in specs:
@@ -100,7 +108,8 @@ def check_parity(fn, inputs, dtype=np.float32, rtol=None, atol=None, grad=True,
     every output and, when ``grad``, every input's gradient. Returns (ours, theirs)."""
     arrays = make_inputs(inputs, dtype, low, high, seed)
     # mixed precision (float32 meets float64) is only as exact as its least precise input
-    floats = [a.dtype for a in arrays if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+    floats = [a.dtype for a in (getattr(a, "array", a) for a in arrays)
+              if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
     if floats:
         loosest = max((TOLERANCES[d] for d in floats), key=lambda tol: tol[0])
         rtol = loosest[0] if rtol is None else rtol
@@ -112,6 +121,8 @@ def check_parity(fn, inputs, dtype=np.float32, rtol=None, atol=None, grad=True,
             if isinstance(a, np.ndarray):
                 differentiable = grad and a.dtype.kind == "f"
                 made.append(engine.tensor(a.copy(), requires_grad=differentiable))
+            elif isinstance(a, fixed):
+                made.append(engine.tensor(a.array.copy()))
             else:
                 made.append(a)
         return made

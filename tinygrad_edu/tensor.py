@@ -143,10 +143,10 @@ class Tensor(TensorMath):
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Run the chain rule from this tensor back to every leaf that requires grad."""
-        if create_graph:
-            raise NotImplementedError("create_graph=True (higher-order gradients) is not "
-                                      "supported by tinygrad_edu; use real PyTorch for it")
-        engine.run_backward(self, gradient, bool(retain_graph))
+        if create_graph or inputs is not None:  # the rarer forms: torch.autograd.backward
+            engine.backward(self, gradient, retain_graph, create_graph, inputs)
+        else:
+            engine.run_backward(self, gradient, bool(retain_graph))
 
     # -- what the tensor is ----------------------------------------------------------------
     @property

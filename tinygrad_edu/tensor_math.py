@@ -273,9 +273,11 @@ class TensorMath:
         return S.Reshape.apply(self, _shape_args(shape))
 
     def view(self, *shape):
+        """Like reshape, but never copies: refuses (as torch does) when the numbers are not
+        laid out so that the new shape can look at them in place (e.g. after .t())."""
         if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
             raise NotImplementedError("view(dtype) is not supported; use .to(dtype)")
-        return S.Reshape.apply(self, _shape_args(shape))
+        return S.Reshape.apply(self, _shape_args(shape), view=True)
 
     def view_as(self, other):
         return self.view(other.shape)

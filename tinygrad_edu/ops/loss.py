@@ -1,17 +1,27 @@
 """Loss functions, each fused into one node with its own backward (as torch does):
 one MSE / BCE / CE node in the graph instead of a dozen elementary ones."""
+import warnings
+
 import numpy as np
 
 from ..autograd.function import Function
-from ._util import array_module
+from ._util import array_module, unbroadcast
 from .activation import log_softmax_array, stable_sigmoid
 
 REDUCTIONS = ("mean", "sum", "none")
 
 
+def _array(w):
+    """A weight given as a Tensor (or None, or an array) as the array behind it."""
+    return getattr(w, "_data", w)
+
+
 def _reduce(loss, reduction, count=None):
     if reduction == "none":
         return loss
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction "
+                         f"(choose 'mean', 'sum' or 'none')")
     total = loss.sum()
     if reduction == "sum":
         return np.asarray(total)
@@ -30,16 +40,23 @@ class MSELoss(Function):
 
     @staticmethod
     def forward(ctx, x, y, reduction="mean"):
+        if x.shape != y.shape:  # torch broadcasts, but warns: it is usually a mistake
+            warnings.warn(f"Using a target size ({_size(y.shape)}) that is different to the "
+                          f"input size ({_size(x.shape)}). This will likely lead to incorrect "
+                          f"results due to broadcasting. Please ensure they have the same size.",
+                          stacklevel=3)
         d = x - y
         ctx.save_for_backward(d)
-        ctx.reduction = reduction
+        ctx.reduction, ctx.shapes = reduction, (x.shape, y.shape)
         return _reduce(d * d, reduction)
 
     @staticmethod
     def backward(ctx, g):
         (d,) = ctx.saved
-        gx = _scale(g, ctx.reduction, d.size) * 2 * d
-        return gx, (-gx if ctx.needs_input_grad[1] else None)
+        x_shape, y_shape = ctx.shapes
+        gd = _scale(g, ctx.reduction, d.size) * 2 * d
+        return (unbroadcast(gd, x_shape),
+                unbroadcast(-gd, y_shape) if ctx.needs_input_grad[1] else None)
 
 
 class BCELoss(Function):
@@ -62,6 +79,7 @@ class BCELoss(Function):
             log_x = xp.maximum(xp.log(x), -100)       # torch clamps each log at -100
             log_1mx = xp.maximum(xp.log(1 - x), -100)
         loss = -(y * log_x + (1 - y) * log_1mx)
+        weight = _array(weight)
         if weight is not None:
             loss = loss * weight
         ctx.save_for_backward(x, y, log_x, log_1mx)
@@ -90,7 +108,8 @@ class BCEWithLogitsLoss(Function):
             raise ValueError(f"Target size ({_size(y.shape)}) must be the same as input size "
                              f"({_size(x.shape)})")
         xp = array_module(x)
-        # ln(1+e⁻ˣ) written so that no exp overflows: max(-x,0) + ln(e^(-max) + e^(-x-max))
+        weight, pos_weight = _array(weight), _array(pos_weight)
+        # ln(1+e⁻ˣ) written so that no exp overflows: max(-x, 0) + ln(1 + e^-|x|)
         softplus_neg = xp.maximum(-x, 0) + xp.log1p(xp.exp(-xp.abs(x)))
         if pos_weight is None:
             loss = (1 - y) * x + softplus_neg
@@ -98,13 +117,13 @@ class BCEWithLogitsLoss(Function):
             loss = (1 - y) * x + (1 + (pos_weight - 1) * y) * softplus_neg
         if weight is not None:
             loss = loss * weight
-        ctx.save_for_backward(x, y)
+        ctx.save_for_backward(x, y, softplus_neg)
         ctx.weights, ctx.reduction = (weight, pos_weight), reduction
         return _reduce(loss, reduction)
 
     @staticmethod
     def backward(ctx, g):
-        x, y = ctx.saved
+        x, y, softplus_neg = ctx.saved
         weight, pos_weight = ctx.weights
         g = _scale(g, ctx.reduction, x.size)
         s = stable_sigmoid(x)
@@ -113,7 +132,7 @@ class BCEWithLogitsLoss(Function):
             dy = -x
         else:
             dx = (1 + (pos_weight - 1) * y) * s - pos_weight * y
-            dy = -x + (pos_weight - 1) * (-(np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))))
+            dy = -x + (pos_weight - 1) * softplus_neg
         if weight is not None:
             g = g * weight
         return g * dx, (g * dy if ctx.needs_input_grad[1] else None)
@@ -157,12 +176,16 @@ class NLLLoss(Function):
             raise IndexError(f"Target {bad} is out of bounds: there are {n_classes} classes "
                              f"(valid targets are 0..{n_classes - 1})")
         logp = log_softmax_array(x2, 1) if cls.from_logits else x2
+        weight = _array(weight)
         w = keep.astype(x.dtype) if weight is None else weight[safe_t] * keep
         rows = np.arange(len(t))
         loss = -logp[rows, safe_t] * w
         count = w.sum()
         ctx.save_for_backward(logp, safe_t, w)
         ctx.info = (x.shape, reduction, count)
+        if x.ndim >= 3:  # torch's names for the image-shaped (N, C, d1, ...) form
+            ctx.torch_name = ("ViewBackward0" if reduction == "none" and x.ndim != 4 else
+                              "NllLoss2DBackward0")
         if reduction == "none":
             return loss.reshape(target.shape)
         return _reduce(loss, reduction, count)
@@ -195,7 +218,6 @@ class CrossEntropyLoss(NLLLoss):
 class SoftCrossEntropyLoss(Function):  # targets are probabilities, not class indices
     label = "CE"
     formula = "L = -Σ y·ln softmax(x):  ∂L/∂x = g·(softmax(x)·Σy - y)"
-    torch_name = "SumBackward1"
 
     @staticmethod
     def forward(ctx, x, y, reduction="mean"):
@@ -207,6 +229,7 @@ class SoftCrossEntropyLoss(Function):  # targets are probabilities, not class in
         loss = -(y * logp).sum(axis=dim)
         ctx.save_for_backward(logp, y)
         ctx.info = (dim, reduction, loss.size)
+        ctx.torch_name = "DivBackward1" if reduction == "mean" else "NegBackward0"  # torch's last op
         return _reduce(loss, reduction)
 
     @staticmethod

@@ -11,10 +11,21 @@ class Reshape(Function):  # view / reshape / flatten / squeeze / unsqueeze
     formula = "∂reshape(a)/∂a = g reshaped to a's shape"
 
     @staticmethod
-    def forward(ctx, a, shape, torch_name="ViewBackward0"):
+    def forward(ctx, a, shape, torch_name="ViewBackward0", view=False):
+        try:
+            out = a.reshape(shape)
+        except ValueError:
+            raise RuntimeError(f"shape '[{', '.join(str(n) for n in shape)}]' is invalid for "
+                               f"input of size {a.size}") from None
+        if a.size and not np.may_share_memory(out, a):  # the numbers had to be copied
+            if view:
+                raise RuntimeError("view size is not compatible with input tensor's size and "
+                                   "stride (at least one dimension spans across two contiguous "
+                                   "subspaces). Use .reshape(...) instead.")
+            torch_name = "UnsafeViewBackward0"
         ctx.shape = a.shape
         ctx.torch_name = torch_name
-        return a.reshape(shape)
+        return out
 
     @staticmethod
     def backward(ctx, g):
@@ -161,7 +172,9 @@ def _basic_index_name(key, shape):
         elif k is None:
             name = "UnsqueezeBackward0"
         elif isinstance(k, slice):
-            if k.indices(shape[dim]) != (0, shape[dim], 1):
+            whole = (k.start in (None, 0) and (k.stop is None or k.stop >= shape[dim])
+                     and k.step in (None, 1))
+            if not whole:
                 name = "SliceBackward0"
             dim += 1
         else:
