@@ -19,3 +19,6 @@ from .functions import abs, all, any, max, min, pow, sum  # noqa: F401  (shadow 
 from ._repr import set_printoptions  # noqa: F401
 from . import autograd  # noqa: F401
 from . import cuda, backends  # noqa: F401,E402
+from . import nn  # noqa: F401,E402
+from . import optim, utils, datasets  # noqa: F401,E402
+from .serialization import save, load  # noqa: F401,E402
