@@ -1,0 +1,252 @@
+"""The CNN's operations: convolution, max and average pooling, dropout.
+
+Convolution by im2col: every kh×kw window of the padded input is laid out as one column of
+a matrix, built from a strided *view* of the input (numpy's as_strided: no Python loop over
+pixels or images); one matrix product with the flattened kernels then gives every output
+pixel of every image at once. Backward is the same two matrix products transposed, then
+col2im adds each column back onto the window it came from (a loop over the kh·kw kernel
+offsets only). Pooling loops over the kh·kw offsets too, each step a whole-array operation.
+"""
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from ..autograd.function import Function
+from ..random import rng
+
+_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half", "int64": "long"}
+
+
+def out_size(size, kernel, stride, pad_total, dilation=1, ceil_mode=False):
+    """How many windows fit: floor((size + pads - dilation·(kernel-1) - 1) / stride) + 1.
+    With ceil_mode a last, partial window counts too, if it starts inside input or padding."""
+    span = size + pad_total - dilation * (kernel - 1) - 1
+    n = (span + (stride - 1 if ceil_mode else 0)) // stride + 1
+    if ceil_mode and (n - 1) * stride >= size + pad_total // 2:
+        n -= 1
+    return n
+
+
+def pad2d(x, padding, value=0):
+    """Pad the last two axes: padding = ((top, bottom), (left, right))."""
+    if not any(padding[0]) and not any(padding[1]):
+        return x
+    widths = ((0, 0),) * (x.ndim - 2) + tuple(padding)
+    return np.pad(x, widths, constant_values=value)
+
+
+def _offsets(kernel, dilation, stride, out_hw):
+    """For each kernel offset (i, j): the slices of the padded input that offset sees in
+    every window at once (row i·d, i·d + s, i·d + 2s, ...)."""
+    (kh, kw), (dh, dw), (sh, sw), (oh, ow) = kernel, dilation, stride, out_hw
+    for i in range(kh):
+        for j in range(kw):
+            yield (i * kw + j, (..., slice(i * dh, i * dh + sh * (oh - 1) + 1, sh),
+                                slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)))
+
+
+def _crop(gp, shape, top, left):
+    """Cut the padding off a padded gradient."""
+    return gp[..., top:top + shape[-2], left:left + shape[-1]]
+
+
+def _check_conv(x, weight, bias, padding, dilation, groups):
+    if x.dtype != weight.dtype:
+        raise RuntimeError(f"Input type ({_type(x)}) and weight type ({_type(weight)}) should be "
+                           f"the same (convert one, e.g. x.float())")
+    if bias is not None and bias.dtype != x.dtype:
+        raise RuntimeError(f"Input type ({_TYPE_NAMES.get(x.dtype.name, x.dtype.name)}) and bias"
+                           f" type ({_TYPE_NAMES.get(bias.dtype.name, bias.dtype.name)}) should "
+                           f"be the same")
+    if weight.shape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
+                           f"at dimension 0, but got weight of size {list(weight.shape)} instead")
+    if x.shape[1] != weight.shape[1] * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected "
+                           f"input{list(x.shape)} to have {weight.shape[1] * groups} channels, "
+                           f"but got {x.shape[1]} channels instead")
+    padded = [x.shape[2 + a] + sum(padding[a]) for a in (0, 1)]
+    kernel = [dilation[a] * (weight.shape[2 + a] - 1) + 1 for a in (0, 1)]
+    if padded[0] < kernel[0] or padded[1] < kernel[1]:
+        raise RuntimeError(f"Calculated padded input size per channel: ({padded[0]} x "
+                           f"{padded[1]}). Kernel size: ({kernel[0]} x {kernel[1]}). Kernel size "
+                           f"can't be greater than actual input size")
+
+
+def _type(a):
+    return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
+            "int64": "torch.LongTensor"}.get(a.dtype.name, a.dtype.name)
+
+
+class Conv2d(Function):
+    label = "CONV"
+    formula = ("y = W ⋆ x + b (im2col: Y = W·cols):  ∂L/∂W = g·colsᵀ   "
+               "∂L/∂x = col2im(Wᵀ·g)   ∂L/∂b = Σ g")
+    torch_name = "ConvolutionBackward0"
+
+    @staticmethod
+    def forward(ctx, x, weight, bias=None, stride=(1, 1), padding=((0, 0), (0, 0)),
+                dilation=(1, 1), groups=1):
+        _check_conv(x, weight, bias, padding, dilation, groups)
+        n, c, h, w = x.shape
+        o, cg, kh, kw = weight.shape
+        oh = out_size(h, kh, stride[0], sum(padding[0]), dilation[0])
+        ow = out_size(w, kw, stride[1], sum(padding[1]), dilation[1])
+        xp = pad2d(x, padding)
+        s_n, s_c, s_h, s_w = xp.strides
+        # the view cols[c, i, j, n, y, x] = xp[n, c, y·s + i·d, x·s + j·d]: no copy yet
+        view = as_strided(xp, (c, kh, kw, n, oh, ow),
+                          (s_c, s_h * dilation[0], s_w * dilation[1], s_n,
+                           s_h * stride[0], s_w * stride[1]), writeable=False)
+        cols = np.ascontiguousarray(view).reshape(groups, cg * kh * kw, n * oh * ow)
+        kernels = weight.reshape(groups, o // groups, cg * kh * kw)
+        out = (kernels @ cols).reshape(o, n * oh * ow)  # one matmul: every pixel, every image
+        if bias is not None:
+            out += bias[:, None]
+        ctx.save_for_backward(cols, weight)
+        ctx.geometry = (x.shape, padding, stride, dilation, groups, (oh, ow))
+        return np.ascontiguousarray(out.reshape(o, n, oh, ow).transpose(1, 0, 2, 3))
+
+    @staticmethod
+    def backward(ctx, g):
+        cols, weight = ctx.saved
+        shape, padding, stride, dilation, groups, (oh, ow) = ctx.geometry
+        n, c, h, w = shape
+        o, cg, kh, kw = weight.shape
+        need_x, need_w, need_b = (tuple(ctx.needs_input_grad) + (False,) * 3)[:3]
+        g2 = np.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(groups, o // groups, -1)
+        gx = gw = gb = None
+        if need_w:  # ∂L/∂W = g · colsᵀ, summed over every pixel of every image
+            gw = (g2 @ cols.transpose(0, 2, 1)).reshape(weight.shape)
+        if need_b:
+            gb = g2.reshape(o, -1).sum(axis=1)
+        if need_x:  # columns of ∂L/∂x: Wᵀ · g, then col2im puts each back on its window
+            kernels = weight.reshape(groups, o // groups, cg * kh * kw)
+            gcols = (kernels.transpose(0, 2, 1) @ g2).reshape(c, kh, kw, n, oh, ow)
+            # (channels first while adding, as gcols is laid out; back to N, C, H, W at the end)
+            gp = np.zeros((c, n, h + sum(padding[0]), w + sum(padding[1])), g.dtype)
+            for k, window in _offsets((kh, kw), dilation, stride, (oh, ow)):
+                gp[window] += gcols[:, k // kw, k % kw]
+            gx = np.ascontiguousarray(
+                _crop(gp, (c, n, h, w), padding[0][0], padding[1][0]).transpose(1, 0, 2, 3))
+        return gx, gw, gb
+
+
+def _pool_geometry(x, kernel, stride, padding, dilation, ceil_mode):
+    """Output size and the padding (right/bottom may grow for ceil_mode) of a pooling."""
+    h, w = x.shape[-2:]
+    oh = out_size(h, kernel[0], stride[0], 2 * padding[0], dilation[0], ceil_mode)
+    ow = out_size(w, kernel[1], stride[1], 2 * padding[1], dilation[1], ceil_mode)
+    if oh <= 0 or ow <= 0:
+        c = x.shape[-3] if x.ndim >= 3 else 1
+        raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: "
+                           f"({c}x{max(oh, 0)}x{max(ow, 0)}). Output size is too small")
+    need_h = (oh - 1) * stride[0] + dilation[0] * (kernel[0] - 1) + 1  # rows the windows span
+    need_w = (ow - 1) * stride[1] + dilation[1] * (kernel[1] - 1) + 1
+    pads = ((padding[0], max(need_h - h - padding[0], 0)),
+            (padding[1], max(need_w - w - padding[1], 0)))
+    return (oh, ow), pads
+
+
+class MaxPool2d(Function):
+    label = "MAXPOOL"
+    formula = "y = max of each window:  ∂L/∂x = g at the position of each window's max, 0 else"
+    torch_name = "MaxPool2DWithIndicesBackward0"
+
+    @staticmethod
+    def forward(ctx, x, kernel_size, stride, padding=(0, 0), dilation=(1, 1), ceil_mode=False):
+        out, arg, pads = max_pool2d_array(x, kernel_size, stride, padding, dilation, ceil_mode)
+        ctx.save_for_backward(arg)
+        ctx.geometry = (x.shape, pads, kernel_size, stride, dilation)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (arg,) = ctx.saved
+        shape, pads, kernel, stride, dilation = ctx.geometry
+        gp = np.zeros(shape[:-2] + (shape[-2] + sum(pads[0]), shape[-1] + sum(pads[1])), g.dtype)
+        for k, window in _offsets(kernel, dilation, stride, g.shape[-2:]):
+            gp[window] += np.where(arg == k, g, 0)  # the gradient goes to the winner only
+        return _crop(gp, shape, pads[0][0], pads[1][0])
+
+
+def max_pool2d_array(x, kernel, stride, padding=(0, 0), dilation=(1, 1), ceil_mode=False):
+    """Each window's maximum and which kernel offset held it (the first one on ties; NaN
+    wins, as in torch). Returns (out, offset_index, paddings)."""
+    (oh, ow), pads = _pool_geometry(x, kernel, stride, padding, dilation, ceil_mode)
+    low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    xp = pad2d(x, pads, low)
+    best = arg = None
+    for k, window in _offsets(kernel, dilation, stride, (oh, ow)):
+        v = xp[window]
+        if best is None:
+            best, arg = v.copy(), np.zeros(v.shape, np.int32)
+            continue
+        take = v > best
+        if x.dtype.kind == "f":
+            take |= np.isnan(v)
+        np.copyto(best, v, where=take)
+        np.copyto(arg, k, where=take)
+    return best, arg, pads
+
+
+def max_pool2d_indices(arg, shape, kernel, stride, padding, dilation):
+    """torch's return_indices: the flat position (row·W + col) in the input of each max."""
+    oh, ow = arg.shape[-2:]
+    rows = (np.arange(oh) * stride[0] - padding[0])[:, None] + (arg // kernel[1]) * dilation[0]
+    cols = (np.arange(ow) * stride[1] - padding[1])[None, :] + (arg % kernel[1]) * dilation[1]
+    return (rows * shape[-1] + cols).astype(np.int64)
+
+
+class AvgPool2d(Function):
+    label = "AVGPOOL"
+    formula = "y = mean of each window:  ∂L/∂x = g / (window size), spread over the window"
+    torch_name = "AvgPool2DBackward0"
+
+    @staticmethod
+    def forward(ctx, x, kernel_size, stride, padding=(0, 0), ceil_mode=False,
+                count_include_pad=True, divisor_override=None):
+        (oh, ow), pads = _pool_geometry(x, kernel_size, stride, padding, (1, 1), ceil_mode)
+        xp = pad2d(x, pads)
+        total = np.zeros(x.shape[:-2] + (oh, ow), x.dtype)
+        for _, window in _offsets(kernel_size, (1, 1), stride, (oh, ow)):
+            total += xp[window]
+        if divisor_override:
+            divisor = np.asarray(divisor_override, x.dtype)
+        else:  # how many positions each window averages: torch counts the zero padding
+            h, w = x.shape[-2:]   # unless count_include_pad=False, never ceil_mode's overhang
+            lo = (-padding[0], -padding[1]) if count_include_pad else (0, 0)
+            hi = (h + padding[0], w + padding[1]) if count_include_pad else (h, w)
+            counts = [np.minimum(np.arange(n) * s - p + k, top) - np.maximum(
+                np.arange(n) * s - p, bottom) for n, s, p, k, bottom, top in zip(
+                    (oh, ow), stride, padding, kernel_size, lo, hi)]
+            divisor = np.outer(counts[0], counts[1]).astype(x.dtype)
+        ctx.geometry = (x.shape, pads, kernel_size, stride, divisor)
+        return total / divisor
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, pads, kernel, stride, divisor = ctx.geometry
+        share = g / divisor  # each window position receives an equal share
+        gp = np.zeros(shape[:-2] + (shape[-2] + sum(pads[0]), shape[-1] + sum(pads[1])), g.dtype)
+        for _, window in _offsets(kernel, (1, 1), stride, g.shape[-2:]):
+            gp[window] += share
+        return _crop(gp, shape, pads[0][0], pads[1][0])
+
+
+class Dropout(Function):
+    label = "DROPOUT"
+    formula = "y = x·m/(1-p), m ~ Bernoulli(1-p):  ∂L/∂x = g·m/(1-p)"
+    torch_name = "MulBackward0"  # torch's dropout is input * mask
+
+    @staticmethod
+    def forward(ctx, x, p=0.5, generator=None):
+        keep = rng(generator).random(x.shape, dtype=np.float32) >= p  # kept with prob. 1-p
+        scale = 0.0 if p == 1 else 1.0 / (1.0 - p)  # keeps the expected value: E[y] = x
+        mask = keep.astype(x.dtype) * x.dtype.type(scale)
+        ctx.save_for_backward(mask)
+        return x * mask
+
+    @staticmethod
+    def backward(ctx, g):
+        (mask,) = ctx.saved
+        return g * mask
