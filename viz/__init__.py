@@ -11,3 +11,4 @@ from .draw import Drawing, draw_graph, graph_of  # noqa: F401
 from .dot import INSTALL_HINT, find_dot  # noqa: F401
 from .modules import ModuleTrace, trace_modules  # noqa: F401
 from .stepper import step_backward  # noqa: F401
+from .update import step_optimizer, step_update  # noqa: F401

@@ -6,13 +6,13 @@ from .torch_graph import TorchAdapter, is_torch_tensor
 
 
 def graph_of(tensor, names=None, params=None, show_values=True, show_grads=True, depth=None,
-             intermediates=False, frame=None, auto_names=True):
+             intermediates=False, frame=None, auto_names=True, fuse=True):
     """The graph model (viz.graph.Graph) behind ``draw_graph``."""
     if not (hasattr(tensor, "grad_fn") and hasattr(tensor, "shape")):
         raise TypeError(f"draw_graph takes a tensor (the output of a computation, e.g. the "
                         f"loss), not {type(tensor).__name__}")
     naming = Naming(names, params, frame if auto_names else None)
-    adapter = TorchAdapter(tensor) if is_torch_tensor(tensor) else EduAdapter()
+    adapter = TorchAdapter(tensor, fuse) if is_torch_tensor(tensor) else EduAdapter()
     graph = build_graph(tensor, adapter, naming, show_values, show_grads, intermediates)
     if depth is not None:
         if not graph.clusters:

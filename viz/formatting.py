@@ -78,3 +78,17 @@ def html_escape(text):
 
 def dtype_name(array):
     return str(np.asarray(array).dtype) if not hasattr(array, "dtype") else str(array.dtype)
+
+
+def as_numpy(t):
+    """The numbers of a tensor of either engine (or an array) as a NumPy array copy."""
+    if t is None:
+        return None
+    if hasattr(t, "_data"):
+        return np.array(t._data, copy=True)
+    if hasattr(t, "detach"):
+        t = t.detach()
+        if t.is_floating_point() and t.element_size() < 4:
+            t = t.float()  # float16/bfloat16 shown as float32 numbers
+        return t.cpu().numpy().copy()
+    return np.array(t, copy=True)

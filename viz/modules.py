@@ -16,6 +16,7 @@ Two ways to know, the first exact, the second a good guess:
 
 Both engines work: a tinygrad_edu graph (``Function.inputs``) and a torch graph
 (``next_functions``)."""
+import sys
 import weakref
 
 from tinygrad_edu.autograd.function import Function
@@ -191,7 +192,12 @@ def _ref(obj):
 def trace_modules(model, name=None):
     """Record which module computes which operation during the forward passes run inside
     the ``with`` block (see ``ModuleTrace``). ``name`` prefixes the labels: 'net' gives
-    'net.0 Linear(3→5)'. No torch counterpart (torch's closest is ``register_forward_hook``)."""
+    'net.0 Linear(3→5)'; by default the name of the caller's variable holding the model.
+    No torch counterpart (torch's closest is ``register_forward_hook``)."""
+    if name is None:
+        caller = sys._getframe(1)
+        name = next((k for k, v in list(caller.f_locals.items())
+                     if v is model and not k.startswith("_")), None)
     return ModuleTrace(model, name)
 
 
@@ -204,5 +210,3 @@ def last_trace(model):
 def is_module(obj):
     return callable(getattr(obj, "named_parameters", None)) and \
         callable(getattr(obj, "named_modules", None))
-
-

@@ -16,7 +16,7 @@ from tinygrad_edu.autograd.engine import run_backward
 from tinygrad_edu.autograd.function import FREED
 
 from .draw import graph_of
-from .formatting import shape_text, value_lines, value_text
+from .formatting import as_numpy, shape_text, value_lines, value_text
 from .frames import Frame, Frames
 from .naming import caller_frame
 from .torch_graph import is_torch_tensor
@@ -113,8 +113,7 @@ def build_frames(graph, records, seed):
     leaves = [n for n in tracked if n.kind == "param"]
     running = {}  # node id -> the gradient received so far in this backward pass
     for n in tracked:  # a leaf's .grad is added to, as torch does (hence zero_grad())
-        g = getattr(n.obj, "grad", None) if n.kind == "param" else None
-        running[n.id] = None if g is None else np.array(getattr(g, "_data", g), copy=True)
+        running[n.id] = as_numpy(n.obj.grad) if n.kind == "param" else None
 
     def grads():
         shown = {i: (value_lines(v) if v is not None else ["not computed yet"])

@@ -9,6 +9,7 @@ tinygrad_edu has: ``AddmmBackward0`` + ``TBackward0`` (the weight's transpose) i
 with inputs (x, weight, bias), and ``NllLossBackward0`` fed by ``LogSoftmaxBackward0``
 (nothing else using the log-probabilities) is CE. torch is never imported here: the
 tensor handed in brings its own module."""
+from .formatting import as_numpy
 from .graph import Entry
 
 LABELS = {
@@ -75,7 +76,8 @@ class TorchAdapter:
     """Reads a torch graph for ``build_graph`` (see graph.EduAdapter for the interface)."""
     engine = "torch"
 
-    def __init__(self, root):
+    def __init__(self, root, fuse=True):
+        self.fuse = fuse  # draw Addmm+T as LINEAR and NllLoss+LogSoftmax as CE
         self.consumers = {}  # grad_fn -> how many operations use its result
         if root.grad_fn is not None:
             stack, seen = [root.grad_fn], {root.grad_fn}
@@ -93,7 +95,7 @@ class TorchAdapter:
 
     def _fused_linear(self, fn):
         """AddmmBackward0 whose weight comes through TBackward0 from a leaf: (b, x, Wᵀ)."""
-        if _name(fn) != "AddmmBackward0" or len(fn.next_functions) != 3:
+        if not self.fuse or _name(fn) != "AddmmBackward0" or len(fn.next_functions) != 3:
             return None
         t = fn.next_functions[2][0]
         if t is None or _name(t) != "TBackward0" or self.consumers.get(t) != 1:
@@ -102,7 +104,7 @@ class TorchAdapter:
         return w if w is not None and _is_leaf(w) else None
 
     def _fused_ce(self, fn):
-        if _name(fn) != "NllLossBackward0":
+        if not self.fuse or _name(fn) != "NllLossBackward0":
             return None
         ls = fn.next_functions[0][0]
         if ls is None or _name(ls) != "LogSoftmaxBackward0" or self.consumers.get(ls) != 1:
@@ -137,10 +139,7 @@ class TorchAdapter:
 
     @staticmethod
     def array(tensor):
-        t = tensor.detach()
-        if not t.dtype.is_floating_point or t.dtype.itemsize >= 4:
-            return t.cpu().numpy()
-        return t.float().cpu().numpy()  # float16/bfloat16: shown as float32 numbers
+        return as_numpy(tensor)
 
     def grad(self, tensor):
         if not (tensor.is_leaf or tensor.retains_grad):
