@@ -77,7 +77,7 @@ def linear(input, weight, bias=None):
     out = L.Linear.apply(input, weight, bias)
     if out.grad_fn is not None:  # the name torch's graph would show for this input shape
         out.grad_fn.torch_name = _LINEAR_TORCH_NAMES.get(
-            (min(input.dim(), 2), bias is not None),
+            (input.dim(), bias is not None),
             "UnsafeViewBackward0" if bias is None else "ViewBackward0")
     return out
 
@@ -188,13 +188,6 @@ def _array(t):
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """torch.nn.functional.mse_loss: mean (or sum) of (input - target)²."""
     reduction = get_reduction(size_average, reduce, reduction)
-    if target.shape != input.shape:
-        warnings.warn(f"Using a target size ({target.shape}) that is different to the input "
-                      f"size ({input.shape}). This will likely lead to incorrect results due to "
-                      f"broadcasting. Please ensure they have the same size.", UserWarning,
-                      stacklevel=2)
-        shape = np.broadcast_shapes(input.shape, target.shape)
-        input, target = input.expand(*shape), target.expand(*shape)
     if target._data.dtype.kind != "f":
         target = target.to(input.dtype)
     if weight is None:
