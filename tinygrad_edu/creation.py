@@ -40,26 +40,44 @@ def from_numpy(array):
     return Tensor._make(array, False, None)
 
 
-def _size(size):
+def _size(size, size_kw=None):
+    """torch accepts zeros(2, 3), zeros((2, 3)), zeros([2, 3]) and zeros(size=(2, 3))."""
+    if size_kw is not None:
+        if size:
+            raise TypeError("give the size either as arguments or as size=, not both")
+        size = (size_kw,)
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        return tuple(size[0])
-    return tuple(size)
+        return tuple(int(n) for n in size[0])
+    return tuple(int(n) for n in size)
 
 
 def _float(dtype):
     return np.float32 if dtype is None else dtypes.to_numpy_dtype(dtype)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False):
-    return _new(np.zeros(_size(size), _float(dtype)), None, device, requires_grad)
+def zeros(*size, dtype=None, device=None, requires_grad=False, **size_kw):
+    """torch.zeros(2, 3) (or a tuple, or size=...): float32 zeros unless dtype says otherwise."""
+    shape = _size(size, _only_size(size_kw, "zeros"))
+    return _new(np.zeros(shape, _float(dtype)), None, device, requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False):
-    return _new(np.ones(_size(size), _float(dtype)), None, device, requires_grad)
+def ones(*size, dtype=None, device=None, requires_grad=False, **size_kw):
+    shape = _size(size, _only_size(size_kw, "ones"))
+    return _new(np.ones(shape, _float(dtype)), None, device, requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False):
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+def empty(*size, dtype=None, device=None, requires_grad=False, **size_kw):
+    """torch.empty leaves the memory uninitialised; here it is zeros (same shape and dtype)."""
+    shape = _size(size, _only_size(size_kw, "empty"))
+    return _new(np.zeros(shape, _float(dtype)), None, device, requires_grad)
+
+
+def _only_size(kwargs, name):
+    """The size= keyword (the only extra keyword these functions take), or None."""
+    size = kwargs.pop("size", None)
+    if kwargs:
+        raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    return size
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
@@ -86,8 +104,19 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
-    return _new(np.linspace(start, end, steps).astype(_float(dtype)), None, device,
-                requires_grad)
+    """torch.linspace: ``steps`` evenly spaced numbers from start to end, computed as torch
+    does (the first half counted up from start, the second half down from end, the step in
+    the output's precision), so that even the rounding agrees."""
+    out_dtype = np.dtype(_float(dtype))
+    kind = out_dtype.type if out_dtype.kind == "f" else np.float32
+    if steps == 1:
+        return _new(np.array([start], dtype=out_dtype), None, device, requires_grad)
+    step = (kind(end) - kind(start)) / kind(steps - 1)
+    i = np.arange(steps)
+    up = np.float64(kind(start)) + np.float64(step) * i
+    down = np.float64(kind(end)) - np.float64(step) * (steps - 1 - i)
+    arr = np.where(i < steps // 2, up, down).astype(out_dtype)
+    return _new(arr, None, device, requires_grad)
 
 
 def zeros_like(t, dtype=None, device=None, requires_grad=False):
@@ -111,15 +140,17 @@ def _like(t, dtype):
     return t._data.dtype if dtype is None else dtypes.to_numpy_dtype(dtype)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **size_kw):
     """Uniform numbers in [0, 1)."""
-    arr = rng(generator).random(_size(size), dtype=np.float64).astype(_float(dtype))
+    shape = _size(size, _only_size(size_kw, "rand"))
+    arr = rng(generator).random(shape, dtype=np.float64).astype(_float(dtype))
     return _new(arr, None, device, requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **size_kw):
     """Standard normal numbers (mean 0, std 1)."""
-    arr = rng(generator).standard_normal(_size(size)).astype(_float(dtype))
+    shape = _size(size, _only_size(size_kw, "randn"))
+    arr = rng(generator).standard_normal(shape).astype(_float(dtype))
     return _new(arr, None, device, requires_grad)
 
 

@@ -45,8 +45,8 @@ class device:
     def __str__(self):
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
-    def __eq__(self, other):
-        return str(self) == str(device(other)) if isinstance(other, (str, device)) else False
+    def __eq__(self, other):  # as torch's: a device equals a device, never a string
+        return isinstance(other, device) and str(self) == str(other)
 
     def __hash__(self):
         return hash(str(self))
@@ -74,7 +74,9 @@ class Tensor(TensorMath):
         """The legacy constructor: ``torch.Tensor([1., 2.])`` (always float32) or
         ``torch.Tensor(2, 3)`` (a 2x3 tensor; torch leaves it uninitialised, here zeros)."""
         if len(args) == 1 and not isinstance(args[0], int):
-            data = as_array(args[0], np.float32)
+            data = np.array(as_array(args[0], np.float32))  # a copy, like torch's
+        elif not args:
+            data = np.zeros(0, dtype=np.float32)  # torch.Tensor() is tensor([])
         else:
             data = np.zeros(args, dtype=np.float32)
         self._data, self._requires_grad, self.grad, self.grad_fn = data, False, None, None
@@ -197,6 +199,35 @@ class Tensor(TensorMath):
 
     def element_size(self):
         return self._data.itemsize
+
+    def stride(self, dim=None):
+        """Steps, in elements, between neighbours along each dim (torch's strides)."""
+        steps = tuple(s // self._data.itemsize for s in self._data.strides)
+        return steps if dim is None else steps[self._dim(dim)]
+
+    # -- new tensors like this one (same dtype unless told) --------------------------------
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        from . import creation
+        return creation.zeros(*size, dtype=dtype or self.dtype, device=device,
+                              requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        from . import creation
+        return creation.ones(*size, dtype=dtype or self.dtype, device=device,
+                             requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        from . import creation
+        return creation.full(size, fill_value, dtype=dtype or self.dtype, device=device,
+                             requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return self.new_zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        from . import creation
+        return creation.tensor(data, dtype=dtype or self.dtype, device=device,
+                               requires_grad=requires_grad)
 
     def is_contiguous(self):
         return bool(self._data.flags.c_contiguous)
@@ -408,9 +439,10 @@ def as_array(data, dtype=None):
         arr = np.asarray(data)
     if dtype is not None:
         return arr.astype(dtype, copy=False)
-    if arr.dtype.kind == "f" and not isinstance(data, np.ndarray):
+    from_numpy = isinstance(data, (np.ndarray, np.generic))  # NumPy's dtype is kept
+    if arr.dtype.kind == "f" and not from_numpy:
         return arr.astype(np.float32, copy=False)  # Python floats become float32, as in torch
-    if arr.dtype.kind in "iu" and not isinstance(data, np.ndarray):
+    if arr.dtype.kind in "iu" and not from_numpy:
         return arr.astype(np.int64, copy=False)
     if arr.dtype.kind not in "fiub":
         raise TypeError(f"can't make a tensor from {type(data).__name__} of {arr.dtype}")

@@ -88,6 +88,28 @@ class TensorMath:
         a, base = _promote(self, base)
         return E.RPow.apply(a, base)
 
+    def __mod__(self, other):
+        return E.Remainder.apply(*_promote(self, other))
+
+    def __rmod__(self, other):  # number % tensor
+        b, a = _promote(self, other)
+        return E.Remainder.apply(a, b)
+
+    def __floordiv__(self, other):  # floor(a / b): piecewise constant, so no gradient
+        a, b = _promote(self, other)
+        return self._make(np.asarray(np.floor_divide(a._data, getattr(b, "_data", b))), False,
+                          None)
+
+    def __rfloordiv__(self, other):
+        b, a = _promote(self, other)
+        return self._make(np.asarray(np.floor_divide(a, b._data)), False, None)
+
+    def remainder(self, other):
+        return self % other
+
+    def floor_divide(self, other):
+        return self // other
+
     def __neg__(self):
         return E.Neg.apply(self)
 

@@ -171,6 +171,25 @@ class RPow(Function):  # number ** tensor
         return g * out * np.log(ctx.c), None
 
 
+class Remainder(Function):  # a % b (the sign of b, like Python's and torch's)
+    label = "MOD"
+    formula = "∂(a mod b)/∂a = g   ∂(a mod b)/∂b = -g·floor(a/b)"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        xp = array_module(a)
+        ctx.save_for_backward(a, b)
+        return xp.asarray(xp.remainder(a, b))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved
+        ga = unbroadcast(g, _shape(a)) if ctx.needs_input_grad[0] else None
+        gb = (unbroadcast(-g * array_module(g).floor(a / b), b.shape)
+              if ctx.needs_input_grad[1] else None)
+        return ga, gb
+
+
 class Neg(Function):
     label = "NEG"
     formula = "∂(-a)/∂a = -g"
