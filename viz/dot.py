@@ -19,6 +19,7 @@ STYLE = {
     "op": ("#ede9fe", "#6d28d9", "operation (grad_fn)"),
     "tensor": ("#ffffff", "#94a3b8", "intermediate result"),
     "module": ("#ccfbf1", "#0f766e", "module (collapsed)"),
+    "grad": ("#fef2f2", "#b91c1c", "gradient (.grad)"),
 }
 # step-through states: fill, border, pen width
 STATE = {"current": ("#fecaca", "#dc2626", 3.0), "done": ("#dcfce7", "#16a34a", 1.5),
@@ -147,11 +148,12 @@ STATE_TEXT = {"current": "being differentiated now", "receiving": "receives a gr
               "done": "done"}
 
 
-def _legend(kinds, states=()):
+def _legend(kinds, states=(), words=None):
     """One compact node: a colour swatch and a word per kind of node (and step state)."""
+    words = words or {}
     rows = [f'<TR><TD COLSPAN="2">{_font("legend", size=9, colour=MUTED)}</TD></TR>']
-    swatches = [STYLE[k] for k in kinds] + [
-        (STATE[s][0] or "#ffffff", STATE[s][1], STATE_TEXT[s]) for s in states]
+    swatches = [STYLE[k][:2] + (words.get(k, STYLE[k][2]),) for k in kinds] + [
+        (STATE[s][0] or "#ffffff", STATE[s][1], words.get(s, STATE_TEXT[s])) for s in states]
     for fill, border, text in swatches:
         rows.append(f'<TR><TD BGCOLOR="{fill}" COLOR="{border}" BORDER="1" WIDTH="18" '
                     f'HEIGHT="10" FIXEDSIZE="TRUE"></TD><TD ALIGN="LEFT">'
@@ -222,10 +224,12 @@ def to_dot(graph, states=None, grads=None, edge_notes=None, caption=None, legend
         else:
             out.append(f"  {e.src} -> {e.dst}" + (f" [label={_q(e.label)}]" if e.label else ""))
     if legend:
-        kinds = ["param", "input", "output", "op"] + [
-            k for k in ("tensor", "module") if any(n.kind == k for n in graph.nodes.values())]
+        present = {n.kind for n in graph.nodes.values()}
+        kinds = [k for k in STYLE if k in present or k in ("param", "input", "output", "op")
+                 and k not in graph.hide_kinds]
         used = set(states.values())
-        out += ["  " + line for line in _legend(kinds, [s for s in STATE if s in used])]
+        out += ["  " + line for line in _legend(kinds, [s for s in STATE if s in used],
+                                                graph.words)]
     out.append("}")
     return "\n".join(out) + "\n"
 

@@ -57,6 +57,8 @@ class Graph:
         self.op_ids, self.inputs_of, self.tensor_ids = {}, {}, {}
         self.root_id = None
         self.backward_done = False
+        self.words = {}          # legend texts that differ from the default (kind -> text)
+        self.hide_kinds = ()     # kinds left out of the legend when absent
 
     def add(self, node):
         self.nodes[node.id] = node

@@ -61,9 +61,13 @@ def _hyper_text(group):
 def _update_graph(rows):
     """before → UPDATE ← grad, UPDATE → after: one column per parameter."""
     graph = Graph("update")
+    graph.words = {"op": "update rule (optimizer)", "output": "parameter after the step",
+                   "param": "parameter before the step", "current": "being updated now",
+                   "receiving": "new value"}
+    graph.hide_kinds = ("input",)
     for i, row in enumerate(rows):
         before = graph.add(Node(f"b{i}", "param", row["name"], row["sub"], value_lines(row["before"])))
-        grad = graph.add(Node(f"g{i}", "input", f"{row['name']}.grad", row["sub"],
+        grad = graph.add(Node(f"g{i}", "grad", f"{row['name']}.grad", row["sub"],
                               value_lines(row["grad"]) if row["grad"] is not None else ["None"]))
         op = graph.add(Node(f"u{i}", "op", row["optimizer"].upper(), f"step of {row['name']}"))
         op.formula = row["formula"]
