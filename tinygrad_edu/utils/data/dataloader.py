@@ -108,8 +108,7 @@ class DataLoader:
     def __iter__(self):
         if self.num_workers > 0 and self.worker_init_fn is not None:
             self.worker_init_fn(0)  # the one "worker" is this process
-        return _LoaderIter(self._batches(), len(self) if hasattr(self.dataset, "__len__")
-                           else None)
+        return _LoaderIter(self._batches(), self)
 
     def _batches(self):
         if self._iterable:
@@ -150,8 +149,8 @@ class DataLoader:
 class _LoaderIter:
     """What ``iter(loader)`` returns: an iterator that also knows its length."""
 
-    def __init__(self, batches, length):
-        self._batches, self._length = batches, length
+    def __init__(self, batches, loader):
+        self._batches, self._loader = batches, loader
 
     def __iter__(self):
         return self
@@ -160,9 +159,7 @@ class _LoaderIter:
         return next(self._batches)
 
     def __len__(self):
-        if self._length is None:
-            raise TypeError("this DataLoader's dataset has no len()")
-        return self._length
+        return len(self._loader)
 
 
 def fast_gather(dataset):
