@@ -257,11 +257,13 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         if label_smoothing > 0:
             target = target * (1 - label_smoothing) + label_smoothing / n_classes
         if weight is None:
-            return LS.SoftCrossEntropyLoss.apply(input, target, reduction=reduction)
-        dim = 1 if input.dim() > 1 else 0
-        logp = input.log_softmax(dim)
-        loss = -(logp * target * _class_view(weight, input)).sum(dim)
-        return _reduce(loss, reduction)
+            out = LS.SoftCrossEntropyLoss.apply(input, target, reduction=reduction)
+        else:  # -Σ_c w_c·y_c·log p_c per row
+            dim = 1 if input.dim() > 1 else 0
+            rows = (input.log_softmax(dim) * target * _class_view(weight, input)).sum(dim)
+            out = (-rows if reduction == "none" else -rows.sum() if reduction == "sum"
+                   else -rows.sum() / rows.numel())
+        return _torch_named(out, "DivBackward1" if reduction == "mean" else "NegBackward0")
     _check_class_target(target)
     if label_smoothing == 0:
         return LS.CrossEntropyLoss.apply(input, target, weight=_array(weight),
@@ -285,12 +287,15 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     return (1 - label_smoothing) * nll + smooth * (label_smoothing / n_classes)
 
 
+def _torch_named(out, name):
+    """Show the grad_fn name torch's graph has at this point (torch composes this loss from
+    smaller ops; here it is one fused node)."""
+    if out.grad_fn is not None:
+        out.grad_fn.torch_name = name
+    return out
+
+
 def _class_view(weight, input):
     """Class weights shaped to broadcast along the class axis of ``input``."""
     return weight.reshape((-1,) + (1,) * (input.dim() - 2)) if input.dim() > 1 else weight
 
-
-def _reduce(loss, reduction):
-    if reduction == "none":
-        return loss
-    return loss.sum() if reduction == "sum" else loss.mean()
