@@ -314,3 +314,4 @@ def test_collate_errors_match_torch():
         default_collate([[1, 2], [3]])
     with pytest.raises(RuntimeError, match="stack expects each tensor to be equal size"):
         default_collate([tinygrad_edu.zeros(2), tinygrad_edu.zeros(3)])
+
