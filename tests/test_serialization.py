@@ -380,3 +380,15 @@ def test_a_foreign_manifest_or_version_is_refused():
 
 def test_load_error_is_a_runtime_error():
     assert issubclass(LoadError, RuntimeError)
+
+
+def test_compressed_entries_are_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("manifest.json", json.dumps({"format": "tinygrad_edu.save", "version": 1,
+                                                "root": {"kind": "ndarray",
+                                                         "array": "arrays/0.npy"}}))
+        z.writestr("arrays/0.npy", b"\0" * 10_000_000)  # 10 MB that compress to almost nothing
+    assert len(buffer.getvalue()) < 100_000
+    with pytest.raises(LoadError, match="compressed"):
+        tinygrad_edu.load(io.BytesIO(buffer.getvalue()))

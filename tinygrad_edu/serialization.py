@@ -306,6 +306,10 @@ def _open_archive(data):
                             "state_dict to model.load_state_dict() (it accepts torch tensors "
                             "and NumPy arrays).")
         raise LoadError("this ZIP archive is not a tinygrad_edu save file (no manifest.json)")
+    if any(info.compress_type != zipfile.ZIP_STORED for info in archive.infolist()):
+        archive.close()  # save never compresses: this refuses "zip bombs" too
+        raise LoadError("this archive has compressed entries, which tinygrad_edu.save never "
+                        "writes: it was made by another program")
     return archive
 
 
