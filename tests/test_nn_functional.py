@@ -1,0 +1,141 @@
+"""nn.functional against real torch through the shared parity harness: outputs, the
+gradients of every input (image, kernels, bias), dtypes and grad_fn names."""
+import warnings
+
+import numpy as np
+import pytest
+
+import tinygrad_edu
+from tinygrad_edu.nn import functional as F
+from parity import check_parity, fixed
+
+torch = pytest.importorskip("torch")
+
+
+@pytest.mark.parametrize("shapes", [[(4, 3), (5, 3), (5,)], [(4, 3), (5, 3)], [(2, 4, 3), (5, 3)],
+                                    [(2, 4, 3), (5, 3), (5,)], [(3,), (5, 3), (5,)],
+                                    [(3,), (5, 3)]])
+def test_linear(shapes):
+    check_parity(lambda t, *a: t.nn.functional.linear(*a), shapes)
+
+
+@pytest.mark.parametrize("x,w,kwargs", [
+    ((2, 3, 8, 8), (4, 3, 3, 3), dict()),
+    ((2, 3, 8, 8), (4, 3, 3, 3), dict(stride=2, padding=1)),
+    ((1, 4, 7, 9), (6, 2, 3, 2), dict(groups=2, stride=(1, 2), padding=(2, 1))),
+    ((2, 6, 9, 9), (6, 1, 3, 3), dict(groups=6)),                      # depthwise
+    ((2, 2, 9, 9), (3, 2, 3, 3), dict(dilation=(2, 1), padding="same")),
+    ((2, 2, 6, 6), (3, 2, 2, 2), dict(padding="same")),
+    ((3, 6, 6), (2, 3, 3, 3), dict(padding=1)),                       # unbatched
+])
+@pytest.mark.parametrize("bias", [True, False])
+def test_conv2d(x, w, kwargs, bias):
+    shapes = [x, w] + ([(w[0],)] if bias else [])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's note on padding='same' with even kernels
+        check_parity(lambda t, *a: t.nn.functional.conv2d(*a, **kwargs), shapes, rtol=1e-4,
+                     atol=1e-4)
+
+
+def test_conv2d_in_double_precision():
+    check_parity(lambda t, x, w, b: t.nn.functional.conv2d(x, w, b, stride=2, padding=1),
+                 [(2, 3, 7, 7), (4, 3, 3, 3), (4,)], dtype=np.float64)
+
+
+def test_conv2d_refuses_mixed_dtypes():
+    with pytest.raises(RuntimeError, match="should be the same"):
+        F.conv2d(tinygrad_edu.zeros(1, 1, 4, 4, dtype=tinygrad_edu.float64),
+                 tinygrad_edu.zeros(1, 1, 3, 3))
+    with pytest.raises(RuntimeError, match="bias type \\(double\\) should be the same"):
+        F.conv2d(tinygrad_edu.zeros(1, 1, 4, 4), tinygrad_edu.zeros(1, 1, 3, 3),
+                 tinygrad_edu.zeros(1, dtype=tinygrad_edu.float64))
+
+
+@pytest.mark.parametrize("kwargs", [dict(kernel_size=2), dict(kernel_size=3, stride=1),
+                                    dict(kernel_size=(3, 2), stride=(2, 1), padding=(1, 1)),
+                                    dict(kernel_size=3, stride=2, ceil_mode=True),
+                                    dict(kernel_size=2, dilation=2)])
+def test_max_pool2d(kwargs):
+    check_parity(lambda t, x: t.nn.functional.max_pool2d(x, **kwargs), [(2, 3, 9, 8)])
+
+
+def test_max_pool2d_return_indices():
+    check_parity(lambda t, x: t.nn.functional.max_pool2d(x, 3, 2, 1, return_indices=True),
+                 [(2, 2, 7, 7)])
+
+
+def test_max_pool2d_propagates_nan_like_torch():
+    x = np.float32([[[[1.0, np.nan], [3.0, 2.0]]]])
+    check_parity(lambda t, x: t.nn.functional.max_pool2d(x, 2), [x], grad=False)
+
+
+@pytest.mark.parametrize("kwargs", [dict(kernel_size=2), dict(kernel_size=3, stride=1),
+                                    dict(kernel_size=3, stride=2, padding=1),
+                                    dict(kernel_size=3, stride=2, padding=1,
+                                         count_include_pad=False),
+                                    dict(kernel_size=2, stride=2, padding=1, ceil_mode=True),
+                                    dict(kernel_size=(2, 3), divisor_override=4)])
+def test_avg_pool2d(kwargs):
+    check_parity(lambda t, x: t.nn.functional.avg_pool2d(x, **kwargs), [(2, 3, 9, 8)])
+
+
+def test_pooling_refuses_integer_images():
+    with pytest.raises(RuntimeError, match="not implemented for 'Long'"):
+        F.avg_pool2d(tinygrad_edu.zeros(1, 1, 4, 4, dtype=tinygrad_edu.int64), 2)
+
+
+@pytest.mark.parametrize("fn", ["relu", "sigmoid", "tanh"])
+def test_activations(fn):
+    check_parity(lambda t, x: getattr(t.nn.functional, fn)(x), [(3, 4)])
+
+
+@pytest.mark.parametrize("fn", ["softmax", "log_softmax"])
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_softmax_family(fn, dim):
+    check_parity(lambda t, x: getattr(t.nn.functional, fn)(x, dim=dim), [(3, 4)])
+
+
+@pytest.mark.parametrize("shape", [(4,), (3, 4), (2, 3, 4), (2, 3, 4, 5)])
+def test_softmax_without_dim_warns_and_picks_torchs_dim(shape):
+    with pytest.warns(UserWarning, match="Implicit dimension choice for softmax"):
+        check_parity(lambda t, x: t.nn.functional.softmax(x), [shape])
+
+
+def test_softmax_with_dtype_argument():
+    check_parity(lambda t, x: t.nn.functional.softmax(x, 1, dtype=t.float64), [(2, 3)])
+
+
+def test_dropout_functional_respects_training_flag():
+    x = tinygrad_edu.randn(5, 5)
+    assert F.dropout(x, 0.5, training=False) is x
+    assert (F.dropout(x, 0.999).numpy() == 0).mean() > 0.9
+
+
+@pytest.mark.parametrize("labels,n", [([0, 2, 1], -1), ([[1], [3]], 5), ([], 3), (4, 6)])
+def test_one_hot(labels, n):
+    check_parity(lambda t, y: t.nn.functional.one_hot(y, n), [np.array(labels, np.int64)],
+                 grad=False)
+
+
+def test_one_hot_errors():
+    with pytest.raises(RuntimeError, match="smaller than num_classes"):
+        F.one_hot(tinygrad_edu.tensor([0, 3]), 3)
+    with pytest.raises(RuntimeError, match="LongTensor"):
+        F.one_hot(tinygrad_edu.tensor([0.0, 1.0]))
+
+
+@pytest.mark.parametrize("fn,args", [
+    ("mse_loss", [(3, 4), (3, 4)]),
+    ("binary_cross_entropy_with_logits", [(3, 4), fixed(np.ones((3, 4), np.float32))]),
+    ("cross_entropy", [(3, 4), np.array([0, 3, 1])]),
+    ("nll_loss", [(3, 4), np.array([0, 3, 1])]),
+])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_functional_losses(fn, args, reduction):
+    check_parity(lambda t, x, y: getattr(t.nn.functional, fn)(x, y, reduction=reduction), args)
+
+
+def test_functional_losses_accept_legacy_arguments():
+    with pytest.warns(UserWarning, match="reduction='sum'"):
+        check_parity(lambda t, x, y: t.nn.functional.mse_loss(x, y, size_average=False),
+                     [(3, 4), (3, 4)])
