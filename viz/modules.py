@@ -69,6 +69,9 @@ def describe(module):
         k = getattr(module, "kernel_size", None)
         k = "×".join(str(n) for n in k) if isinstance(k, (tuple, list)) else k
         return f"{cls}({module.in_channels}→{module.out_channels}" + (f", {k})" if k else ")")
+    if hasattr(module, "kernel_size"):  # pooling: the window is what matters
+        k = module.kernel_size
+        return f"{cls}({'×'.join(str(n) for n in k) if isinstance(k, (tuple, list)) else k})"
     extra = ""
     if hasattr(module, "extra_repr"):
         try:

@@ -1,0 +1,144 @@
+"""Module boxes: trace_modules, parameter membership, depth collapsing (tinygrad_edu.nn)."""
+import pytest
+
+import tinygrad_edu as torch
+import viz
+
+nn = pytest.importorskip("tinygrad_edu.nn")
+if not hasattr(nn, "Linear"):
+    pytest.skip("tinygrad_edu.nn.Linear has not landed yet", allow_module_level=True)
+
+
+def small_net():
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    x = torch.randn(5, 3)
+    y = torch.tensor([0, 1, 0, 1, 1])
+    return net, x, y
+
+
+def test_trace_puts_each_operation_in_its_module():
+    net, x, y = small_net()
+    with viz.trace_modules(net) as trace:
+        loss = nn.functional.cross_entropy(net(x), y)
+    graph = viz.graph_of(loss, params=trace)
+    assert sorted((n.title, n.cluster) for n in graph.ops()) == \
+        [("CE", None), ("LINEAR", "0"), ("LINEAR", "2"), ("RELU", "1")]
+    labels = {p: c.label for p, c in graph.clusters.items()}
+    assert labels == {"": "net Sequential()", "0": "net.0 Linear(3→4)", "1": "net.1 ReLU()",
+                      "2": "net.2 Linear(4→2)"}
+    params = sorted((n.title, n.cluster) for n in graph.nodes.values() if n.kind == "param")
+    assert params == [("net.0.bias", "0"), ("net.0.weight", "0"), ("net.2.bias", "2"),
+                      ("net.2.weight", "2")]
+
+
+def test_clusters_are_nested_subgraphs_in_the_dot_text():
+    net, x, y = small_net()
+    with viz.trace_modules(net, name="model") as trace:
+        loss = nn.functional.cross_entropy(net(x), y)
+    source = viz.draw_graph(loss, params=trace).source
+    assert 'label="model.0 Linear(3→4)"' in source
+    outer = source.index("subgraph cluster_m_root")
+    inner = source.index("subgraph cluster_m_0")
+    assert outer < inner
+
+
+def test_trace_leaves_the_model_as_it_was():
+    net, x, y = small_net()
+    with viz.trace_modules(net) as trace:
+        net(x)
+    calls = len(trace.calls)
+    assert calls == 4  # the Sequential and its three layers
+    net(x)
+    assert len(trace.calls) == calls
+    assert all("forward" not in vars(m) for _, m in net.named_modules())
+
+
+def test_params_alone_give_boxes_to_layers_with_parameters():
+    net, x, y = small_net()
+    loss = nn.functional.cross_entropy(net(x), y)
+    viz.modules._LAST_TRACE.pop(id(net), None)
+    graph = viz.graph_of(loss, params=net, auto_names=False)
+    assert sorted((n.title, n.cluster) for n in graph.ops()) == \
+        [("CE", None), ("LINEAR", "0"), ("LINEAR", "2"), ("RELU", None)]
+    names = sorted(n.title for n in graph.nodes.values() if n.kind == "param")
+    assert names == ["0.bias", "0.weight", "2.bias", "2.weight"]
+
+
+def test_model_in_the_callers_variables_names_parameters():
+    net, x, y = small_net()
+    loss = nn.functional.cross_entropy(net(x), y)
+    viz.modules._LAST_TRACE.pop(id(net), None)
+    graph = viz.draw_graph(loss).graph
+    names = sorted(n.title for n in graph.nodes.values() if n.kind == "param")
+    assert names == ["net.0.bias", "net.0.weight", "net.2.bias", "net.2.weight"]
+
+
+def test_depth_one_collapses_each_layer():
+    net, x, y = small_net()
+    with viz.trace_modules(net) as trace:
+        loss = nn.functional.cross_entropy(net(x), y)
+    graph = viz.graph_of(loss, names={"x": x, "y": y}, params=trace, depth=1)
+    modules = [n.title for n in graph.nodes.values() if n.kind == "module"]
+    assert modules == ["net.2 Linear(4→2)", "net.1 ReLU()", "net.0 Linear(3→4)"]
+    assert not any(n.kind == "param" for n in graph.nodes.values())
+    edges = {(graph.nodes[e.src].title, graph.nodes[e.dst].title, e.label) for e in graph.edges}
+    assert ("x", "net.0 Linear(3→4)", "5×3") in edges
+    assert ("net.0 Linear(3→4)", "net.1 ReLU()", "5×4") in edges
+    assert ("net.2 Linear(4→2)", "CE", "5×2") in edges
+    first = graph.nodes["m2"]
+    assert first.values == ["weight 4×3", "bias 4"]
+
+
+def test_depth_zero_draws_the_model_as_one_box():
+    net, x, y = small_net()
+    with viz.trace_modules(net) as trace:
+        loss = nn.functional.cross_entropy(net(x), y)
+    graph = viz.graph_of(loss, params=trace, depth=0)
+    assert [n.title for n in graph.nodes.values() if n.kind == "module"] == ["net Sequential()"]
+
+
+def test_depth_without_modules_warns_and_draws_everything():
+    x = torch.tensor(1.0, requires_grad=True)
+    with pytest.warns(UserWarning, match="params=model"):
+        graph = viz.graph_of(x * 2, depth=1)
+    assert len(graph.ops()) == 1
+
+
+def test_mnist_dnn_graph_stays_readable():
+    dnn = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256),
+                        nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 64),
+                        nn.ReLU(), nn.Linear(64, 10))
+    x, y = torch.randn(4, 1, 28, 28), torch.tensor([1, 2, 3, 4])
+    with viz.trace_modules(dnn) as trace:
+        loss = nn.CrossEntropyLoss()(dnn(x), y)
+    full = viz.graph_of(loss, params=trace)
+    collapsed = viz.graph_of(loss, params=trace, depth=1)
+    # Flatten of data records no operation (nothing needs a gradient there), so: CE, the
+    # output, the flattened input, y and the nine Linear/ReLU boxes
+    assert len(full.nodes) == 23 and len(collapsed.nodes) == 13
+    weight = next(n for n in full.nodes.values() if n.title == "dnn.1.weight")
+    assert weight.values[0].startswith("min ") and weight.subtitle == "512×784 · float32"
+
+
+def test_lenet_graph_with_depth_one():
+    lenet = nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.Tanh(), nn.AvgPool2d(2), nn.Conv2d(6, 16, 5),
+        nn.Tanh(), nn.AvgPool2d(2), nn.Conv2d(16, 120, 5), nn.Tanh(), nn.Flatten(),
+        nn.Linear(120, 84), nn.Tanh(), nn.Linear(84, 10))
+    x, y = torch.randn(1, 1, 28, 28), torch.tensor([3])
+    with viz.trace_modules(lenet) as trace:
+        loss = nn.CrossEntropyLoss()(lenet(x), y)
+    graph = viz.graph_of(loss, params=trace, depth=1)
+    titles = [n.title for n in graph.nodes.values() if n.kind == "module"]
+    assert "lenet.0 Conv2d(1→6, 5×5)" in titles and "lenet.2 AvgPool2d(2)" in titles
+    assert len(titles) == 12
+
+
+def test_step_backward_with_modules_highlights_the_layer_box():
+    net, x, y = small_net()
+    with viz.trace_modules(net) as trace:
+        loss = nn.functional.cross_entropy(net(x), y)
+    frames = viz.step_backward(loss, params=trace, depth=1)
+    assert [frames.graph.nodes[f.current].title for f in frames if f.kind == "backward"] == \
+        ["CE", "net.2 Linear(4→2)", "net.1 ReLU()", "net.0 Linear(3→4)"]
