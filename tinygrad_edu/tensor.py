@@ -380,7 +380,11 @@ class Tensor(TensorMath):
     def __setitem__(self, key, value):
         self._check_inplace()
         value = value._data if isinstance(value, Tensor) else value
-        self._data[index_key(key)] = value
+        try:
+            self._data[index_key(key)] = value
+        except IndexError as error:
+            from .ops.shape import index_error
+            raise index_error(error, self._data.ndim) from None
 
     def zero_(self):
         return self._inplace(0)
@@ -436,7 +440,14 @@ def as_array(data, dtype=None):
     elif isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
         arr = np.array(_unwrap(data))
     else:
-        arr = np.asarray(data)
+        try:
+            arr = np.asarray(data)
+        except ValueError:
+            message = _ragged(data)
+            if message is None:
+                raise
+            raise ValueError(f"{message}: every row of nested lists must have the same length "
+                             f"to make a tensor") from None
     if dtype is not None:
         return arr.astype(dtype, copy=False)
     from_numpy = isinstance(data, (np.ndarray, np.generic))  # NumPy's dtype is kept
@@ -447,6 +458,24 @@ def as_array(data, dtype=None):
     if arr.dtype.kind not in "fiub":
         raise TypeError(f"can't make a tensor from {type(data).__name__} of {arr.dtype}")
     return arr
+
+
+def _ragged(data):
+    """torch's message for nested lists whose rows differ in length (None if they do not)."""
+    shape, x = [], data
+    while isinstance(x, (list, tuple)):  # the shape the first elements promise
+        shape.append(len(x))
+        x = x[0] if len(x) else None
+
+    def check(x, dim):
+        if dim == len(shape):
+            return (f"expected a number at dim {dim} (got a sequence of length {len(x)})"
+                    if isinstance(x, (list, tuple)) else None)
+        got = len(x) if isinstance(x, (list, tuple)) else "a number"
+        if got != shape[dim]:
+            return f"expected sequence of length {shape[dim]} at dim {dim} (got {got})"
+        return next((m for m in (check(y, dim + 1) for y in x) if m), None)
+    return check(data, 0)
 
 
 def _flat(data):

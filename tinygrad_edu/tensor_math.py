@@ -8,6 +8,7 @@ from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import reduce as R
 from .ops import shape as S
+from .ops._util import check_broadcast
 
 
 def _promote(a, b):
@@ -16,6 +17,8 @@ def _promote(a, b):
     kind; an int tensor meeting a Python float becomes float32 (NumPy would say float64)."""
     da = a._data.dtype
     if isinstance(b, TensorMath):
+        if a._data.shape != b._data.shape:  # the one place binary ops check broadcasting
+            check_broadcast(a._data.shape, b._data.shape)
         db = b._data.dtype
         if da == db:
             return a, b
@@ -120,6 +123,8 @@ class TensorMath:
         return self.abs()
 
     def __matmul__(self, other):
+        if not isinstance(other, TensorMath):
+            return NotImplemented  # Python then says: unsupported operand type(s) for @
         return L.MatMul.apply(self, other)
 
     def __rmatmul__(self, other):
@@ -334,7 +339,15 @@ class TensorMath:
         return S.Reshape.apply(self, new, torch_name="UnsqueezeBackward0")
 
     def permute(self, *dims):
-        dims = tuple(self._dim(d) for d in _shape_args(dims))
+        dims = _shape_args(dims)
+        if len(dims) != self._data.ndim:
+            raise RuntimeError(f"permute(): number of dimensions in the tensor input does not "
+                               f"match the length of the desired ordering of dimensions i.e. "
+                               f"input.dim() = {self._data.ndim} is not equal to len(dims) = "
+                               f"{len(dims)}")
+        dims = tuple(self._dim(d) for d in dims)
+        if len(set(dims)) != len(dims):
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
         return S.Permute.apply(self, dims)
 
     def transpose(self, dim0, dim1):
@@ -355,15 +368,19 @@ class TensorMath:
         return S.Permute.apply(self, tuple(reversed(range(self._data.ndim))))
 
     def expand(self, *shape):
-        shape = _shape_args(shape)
-        offset = len(shape) - self._data.ndim
-        full = tuple(self._data.shape[i - offset] if n == -1 else n for i, n in enumerate(shape))
-        try:
-            np.broadcast_shapes(self._data.shape, full)
-        except ValueError:
-            raise RuntimeError(f"The expanded size of the tensor ({shape}) must match the "
-                               f"existing size {tuple(self._data.shape)} at each dimension of "
-                               f"size > 1") from None
+        shape, own = _shape_args(shape), self._data.shape
+        offset = len(shape) - len(own)
+        if offset < 0:
+            raise RuntimeError(f"expand: the number of sizes provided ({len(shape)}) must be "
+                               f"greater or equal to the number of dimensions in the tensor "
+                               f"({len(own)})")
+        full = tuple(own[i - offset] if n == -1 else n for i, n in enumerate(shape))
+        for i in reversed(range(len(own))):  # only size-1 dims can be copied along
+            if own[i] != 1 and own[i] != full[i + offset]:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({full[i + offset]}) must match the "
+                    f"existing size ({own[i]}) at non-singleton dimension {i + offset}.  "
+                    f"Target sizes: {list(shape)}.  Tensor sizes: {list(own)}")
         return S.Expand.apply(self, full)
 
     def expand_as(self, other):
@@ -441,6 +458,9 @@ def stack(tensors, dim=0):
 def where(condition, x, y):
     """torch.where(c, x, y): x where c is True, else y (gradient flows to x and y)."""
     cond = condition._data if isinstance(condition, TensorMath) else np.asarray(condition)
+    shapes = [np.shape(getattr(v, "_data", v)) for v in (cond, x, y)]
+    if shapes[0] != shapes[1] or shapes[0] != shapes[2]:
+        check_broadcast(*shapes)
     return S.Where.apply(cond, x, y)
 
 

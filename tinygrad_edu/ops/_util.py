@@ -22,3 +22,19 @@ def array_module(a):
     if type(a) is np.ndarray or not hasattr(a, "__array_namespace__"):
         return np
     return a.__array_namespace__()
+
+
+def check_broadcast(*shapes):
+    """Raise torch's error, naming every shape, when the shapes do not broadcast together.
+    Broadcasting lines the shapes up from the right; along each dim the sizes must be equal
+    or 1 (a size-1 dim is copied along). Callers check only when the shapes differ."""
+    ndim = max(len(s) for s in shapes)
+    for i in range(1, ndim + 1):  # from the last dim, as torch reports the first clash
+        sizes = [s[-i] for s in shapes if len(s) >= i and s[-i] != 1]
+        clash = [n for n in sizes if n != sizes[0]]
+        if clash:
+            listed = ", ".join("[" + ", ".join(str(n) for n in s) + "]" for s in shapes)
+            raise RuntimeError(
+                f"The size of tensor a ({sizes[0]}) must match the size of tensor b ({clash[0]}) "
+                f"at non-singleton dimension {ndim - i} (shapes {listed} cannot be broadcast "
+                f"together: lined up from the right, each dim needs equal sizes or a 1)")

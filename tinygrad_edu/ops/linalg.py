@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..autograd.function import Function
-from ._util import unbroadcast
+from ._util import check_broadcast, unbroadcast
 
 
 def _dims(shape):
@@ -24,6 +24,8 @@ def check_matmul(a_shape, b_shape):
                            f": the last dim of the first ({inner_a}) must equal the "
                            f"{'only' if len(b_shape) == 1 else 'second-to-last'} dim of the "
                            f"second ({inner_b})")
+    if len(a_shape) > 2 and len(b_shape) > 2 and a_shape[:-2] != b_shape[:-2]:
+        check_broadcast(a_shape[:-2], b_shape[:-2])  # the batch dims broadcast
 
 
 # torch's grad_fn name by (a.ndim, b.ndim); batched products end in a reshape there

@@ -173,7 +173,7 @@ class NLLLoss(Function):
         n_classes = x2.shape[1]
         if keep.any() and (safe_t.min() < 0 or safe_t.max() >= n_classes):
             bad = safe_t[(safe_t < 0) | (safe_t >= n_classes)][0]
-            raise IndexError(f"Target {bad} is out of bounds: there are {n_classes} classes "
+            raise IndexError(f"Target {bad} is out of bounds. There are {n_classes} classes "
                              f"(valid targets are 0..{n_classes - 1})")
         logp = log_softmax_array(x2, 1) if cls.from_logits else x2
         weight = _array(weight)

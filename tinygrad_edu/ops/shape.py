@@ -91,7 +91,10 @@ class Index(Function):  # a[key]
     def forward(ctx, a, key):
         ctx.key, ctx.shape = key, a.shape
         ctx.advanced = _is_advanced(key)
-        out = a[key]
+        try:
+            out = a[key]
+        except IndexError as error:
+            raise index_error(error, a.ndim) from None
         return out if isinstance(out, np.ndarray) else np.asarray(out)
 
     def name(self):
@@ -117,7 +120,20 @@ class Cat(Function):
     def forward(ctx, *arrays, dim=0):
         ctx.dim = dim
         ctx.sizes = [x.shape[dim] for x in arrays]
-        return np.concatenate(arrays, axis=dim)
+        try:
+            return np.concatenate(arrays, axis=dim)
+        except ValueError:  # say which tensor does not fit, in torch's words
+            first = arrays[0].shape
+            for k, x in enumerate(arrays):
+                if x.ndim != len(first):
+                    raise RuntimeError(f"Tensors must have same number of dimensions: got "
+                                       f"{len(first)} and {x.ndim}") from None
+                for d, (n, m) in enumerate(zip(first, x.shape)):
+                    if d != dim and n != m:
+                        raise RuntimeError(
+                            f"Sizes of tensors must match except in dimension {dim}. Expected "
+                            f"size {n} but got size {m} for tensor number {k} in the list.") from None
+            raise
 
     @staticmethod
     def backward(ctx, g):
@@ -131,6 +147,11 @@ class Stack(Function):
     @staticmethod
     def forward(ctx, *arrays, dim=0):
         ctx.dim = dim
+        for k, x in enumerate(arrays):
+            if x.shape != arrays[0].shape:
+                raise RuntimeError(f"stack expects each tensor to be equal size, but got "
+                                   f"{list(arrays[0].shape)} at entry 0 and {list(x.shape)} at "
+                                   f"entry {k}")
         return np.stack(arrays, axis=dim)
 
     @staticmethod
@@ -155,6 +176,14 @@ class Where(Function):
         ga = unbroadcast(np.where(c, g, 0), sa) if ctx.needs_input_grad[1] else None
         gb = unbroadcast(np.where(c, 0, g), sb) if ctx.needs_input_grad[2] else None
         return None, ga, gb
+
+
+def index_error(error, ndim):
+    """NumPy's IndexError in torch's words: tensors have dimensions, not axes."""
+    text = str(error)
+    if text.startswith("too many indices"):
+        return IndexError(f"too many indices for tensor of dimension {ndim}")
+    return IndexError(text.replace(" for axis ", " for dimension ").replace("array", "tensor"))
 
 
 def _basic_index_name(key, shape):
