@@ -94,15 +94,16 @@ class Frames:
             paths.append(path)
         return paths
 
-    def save_html(self, path):
+    def save_html(self, path, play_ms=1400):
         """Write ONE self-contained HTML file (inline SVG, inline script, nothing fetched):
-        Prev / Next / Play buttons, arrow keys, Home/End. Returns the path."""
+        Prev / Next / Play buttons (Play shows a frame every ``play_ms`` milliseconds),
+        arrow keys, Home/End. Returns the path."""
         from .html import player_html
         folder = os.path.dirname(os.fspath(path))
         if folder:
             os.makedirs(folder, exist_ok=True)
         with open(path, "w", encoding="utf-8") as f:
-            f.write(player_html(self))
+            f.write(player_html(self, play_ms=play_ms))
         return os.fspath(path)
 
     def _repr_html_(self):
