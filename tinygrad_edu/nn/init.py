@@ -88,7 +88,7 @@ def xavier_uniform_(tensor, gain=1.0, generator=None):
 
 
 def xavier_normal_(tensor, gain=1.0, generator=None):
-    """torch.nn.init.xavier_normal_ (Glorot): N(0, std²), std = gain·√(2 / (fan_in + fan_out))."""
+    """torch.nn.init.xavier_normal_ (Glorot): N(0, std²), std = gain·√(2/(fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
 
