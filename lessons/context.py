@@ -12,8 +12,8 @@
 - ``opts.loader(...)`` and ``opts.split(...)``: ``DataLoader(shuffle=True)`` and
   ``random_split`` as the course writes them; in ``compare`` the shuffle order and the
   split come from one NumPy stream that both engines share;
-- ``opts.output(name)``, ``opts.save_figure(...)``, ``opts.save_graph(...)``: files
-  written to ``--out``, listed at the end.
+- ``opts.output(name)``, ``opts.save_plot(...)``, ``opts.save_graph(...)``,
+  ``opts.save_stepper(...)``: files written to ``--out``, listed at the end.
 """
 import sys
 import time
@@ -180,34 +180,28 @@ class LessonContext:
         self.files.append((what, path))
         return path
 
-    def save_figure(self, fig, filename, what="plot"):
-        """Save a matplotlib figure as PNG in --out and close it."""
+    def save_plot(self, plot, filename, *args, what="plot", **kwargs):
+        """``opts.save_plot(plots.loss_curve, 'l03_cost.png', losses)``: call a viz.plots
+        function (it writes the PNG) into --out, in the learner's language."""
         path = self.output(filename, what)
-        fig.savefig(path, dpi=110, bbox_inches="tight")
-        import matplotlib.pyplot as plt
-        plt.close(fig)
-        return path
+        written = plot(*args, path=str(path), lang=self.lang, **kwargs)
+        return written or path
 
-    def save_graph(self, tensor, stem, say=None, **draw_options):
-        """Draw the graph behind ``tensor`` (SVG, or DOT text when Graphviz's ``dot``
-        program is missing) into --out; returns the path written."""
+    def save_graph(self, tensor, stem, **draw_options):
+        """Draw the graph behind ``tensor`` into --out as SVG (viz writes the DOT text
+        instead when Graphviz's ``dot`` program is missing, and says how to install it).
+        Returns the path written."""
         import viz
-        graph = viz.draw_graph(tensor, **draw_options)
-        try:
-            written = graph.render(str(self.out / stem), format="svg")
-            path = Path(written) if written else self.out / f"{stem}.svg"
-            self.out.mkdir(parents=True, exist_ok=True)
-            self.files.append(("graph", path))
-        except Exception as err:  # no dot program: the DOT text still teaches the graph
-            path = self.output(f"{stem}.dot", "graph (DOT text)")
-            path.write_text(graph.source)
-            if say is not None:
-                say.result(f"(Graphviz could not draw the SVG: {err}; wrote the DOT text)",
-                           f"(Graphviz 无法生成 SVG：{err}；已写出 DOT 文本)")
-        return path
+        self.out.mkdir(parents=True, exist_ok=True)
+        written = Path(viz.draw_graph(tensor, **draw_options).render(
+            str(self.out / f"{stem}.svg")))
+        self.files.append(("graph" if written.suffix == ".svg" else "graph (DOT text)",
+                           written))
+        return written
 
     def save_stepper(self, loss, stem, **options):
-        """The backward pass of ``loss`` frame by frame, as an HTML page in --out."""
+        """The backward pass of ``loss`` frame by frame, as one HTML page in --out (the
+        leaves' .grad are left as they were). Returns the path."""
         import viz
         frames = viz.step_backward(loss, **options)
         path = self.output(f"{stem}.html", "backward step-through")

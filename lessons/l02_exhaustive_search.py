@@ -52,11 +52,10 @@ def run(torch, device, say, opts):
 
     if opts.plot:
         from viz import plots
-        opts.save_figure(plots.mse_vs_w(w_list.cpu().numpy(), mse_list.cpu().numpy()),
-                         "l02_mse_vs_w.png", "MSE vs w")
-        opts.save_figure(plots.loss_surface(w_grid, b_grid,
-                                            surface.cpu().numpy().reshape(w_grid.shape)),
-                         "l02_loss_surface.png", "loss surface")
+        opts.save_plot(plots.mse_vs_w, "l02_mse_vs_w.png", w_list.cpu().numpy(),
+                       mse_list.cpu().numpy(), what="MSE vs w")
+        opts.save_plot(plots.loss_surface, "l02_loss_surface.png", w_grid, b_grid,
+                       surface.cpu().numpy().reshape(w_grid.shape), what="loss surface")
     return {
         "metrics": {"best w": w_best, "min MSE": mse_best, "best w (w, b model)": w2,
                     "best b (w, b model)": b2, "min MSE (w, b model)": mse2},

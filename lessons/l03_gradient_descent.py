@@ -50,8 +50,8 @@ def run(torch, device, say, opts):
     say.result(f"Predict (after training) 4 {after:.5f}")
     if opts.plot:
         from viz import plots
-        opts.save_figure(plots.loss_curve(cost_list, ylabel="cost"), "l03_cost.png",
-                         "cost curve")
+        opts.save_plot(plots.loss_curve, "l03_cost.png", cost_list, ylabel="cost",
+                       what="cost curve")
     return {"metrics": {"w": w.item(), "predict(4)": after},
             "losses": cost_list,
             "summary": f"w = {w.item():.5f}, predict(4) = {after:.5f}"}

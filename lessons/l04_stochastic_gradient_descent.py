@@ -48,6 +48,6 @@ def run(torch, device, say, opts):
     say.result(f"Predict (after training) 4 {after:.4f}")
     if opts.plot:
         from viz import plots
-        opts.save_figure(plots.loss_curve(losses), "l04_loss.png", "loss curve")
+        opts.save_plot(plots.loss_curve, "l04_loss.png", losses, what="loss curve")
     return {"metrics": {"w": w.item(), "predict(4)": after}, "losses": losses,
             "summary": f"w = {w.item():.5f}, predict(4) = {after:.4f}"}

@@ -82,8 +82,7 @@ def neuron(torch, device):
 def draw(torch, device, say, opts):
     """The neuron's graph as a picture, and its backward pass frame by frame."""
     w, b, loss = neuron(torch, device)
-    svg = opts.save_graph(loss, "l05_neuron_graph", say=say,
-                          params={"w": w, "b": b}, title="loss = (w*x + b - 3)^2")
+    svg = opts.save_graph(loss, "l05_neuron_graph", params={"w": w, "b": b})
     html = opts.save_stepper(loss, "l05_neuron_backward", params={"w": w, "b": b})
     say(f"The graph is in {svg}: leaves w and b at the bottom, the operations MUL, ADD, "
         f"SUB, POW above them. Open {html} in a browser to step through backward: each "
