@@ -28,6 +28,7 @@ main { display:flex; flex-wrap:wrap; gap:18px; padding:16px 18px; }
 .panel { flex: 1 1 340px; max-width: 560px; background:white; border:1px solid var(--line);
          border-radius:10px; padding:14px 16px; align-self:flex-start; position:sticky;
          top:64px; }
+.panel div { white-space: pre-wrap; }
 .panel .title { font-weight:700; font-size:17px; margin-bottom:6px; }
 .panel .formula { color: var(--accent); margin:6px 0; }
 .panel .grad, .panel .mono { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace;

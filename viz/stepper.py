@@ -163,6 +163,7 @@ def build_frames(graph, records, seed):
         frame.upstream, frame.handed = g, handed
         frames.append(frame)
         done.add(current)
+        done.update(t for t, s in states.items() if s == "receiving")
     states = {i: "done" for i in done}
     summary = [("Done: the leaves keep their gradients in .grad (AccumulateGrad)", "title")]
     for leaf in leaves:
