@@ -79,9 +79,15 @@ def test_avg_pool2d(kwargs):
     check_parity(lambda t, x: t.nn.functional.avg_pool2d(x, **kwargs), [(2, 3, 9, 8)])
 
 
-def test_pooling_refuses_integer_images():
-    with pytest.raises(RuntimeError, match="not implemented for 'Long'"):
-        F.avg_pool2d(tinygrad_edu.zeros(1, 1, 4, 4, dtype=tinygrad_edu.int64), 2)
+@pytest.mark.parametrize("fn", [
+    lambda t, x: t.nn.functional.max_pool2d(x, 2),
+    lambda t, x: t.nn.functional.avg_pool2d(x, 2),
+    lambda t, x: t.nn.functional.avg_pool2d(x, 3, stride=1, padding=1),
+    lambda t, x: t.nn.functional.conv2d(x, t.ones(2, 1, 2, 2, dtype=t.int64)),
+])
+def test_integer_images_pool_and_convolve_like_torch(fn):
+    x = np.random.default_rng(0).integers(-9, 9, (2, 1, 5, 5))
+    check_parity(fn, [x], grad=False)
 
 
 @pytest.mark.parametrize("fn", ["relu", "sigmoid", "tanh"])

@@ -121,9 +121,6 @@ def _pool_args(input, kernel_size, stride, padding, dilation, name):
     if input.dim() not in (3, 4) or input.numel() == 0:
         raise RuntimeError(f"non-empty 3D or 4D (batch mode) tensor expected for input "
                            f"({name} got size {list(input.shape)})")
-    if input._data.dtype.kind != "f":
-        raise RuntimeError(f'"{name}" not implemented for '
-                           f"'{_SCALAR_NAMES.get(input._data.dtype.name)}' (use x.float())")
     kernel = _pair(kernel_size)
     stride = kernel if stride is None or stride == [] else _pair(stride)
     padding, dilation = _pair(padding), _pair(dilation)
