@@ -2,7 +2,8 @@
 import numpy as np
 
 from .tensor import Tensor
-from .tensor_math import cat, stack, where, maximum, minimum  # noqa: F401  (re-exported)
+from .tensor_math import where, maximum, minimum  # noqa: F401  (re-exported)
+from .tensor_shape import cat, stack  # noqa: F401  (re-exported)
 
 
 def _number_safe(x):

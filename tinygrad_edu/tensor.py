@@ -5,16 +5,20 @@
     requires_grad  should the graph track this tensor?
     grad_fn        the Function that produced it (None for a leaf: data or a parameter)
 
-The arithmetic, reductions and shape methods live in ``tensor_math.TensorMath``; this file
-holds the tensor itself: creation, conversion, printing, autograd and in-place updates.
+The methods come in four files, one concern each: this one holds the tensor itself
+(construction, autograd, what it is, conversions, printing); ``tensor_math.py`` the
+arithmetic, activations, reductions and comparisons; ``tensor_shape.py`` reshaping and
+indexing; ``tensor_inplace.py`` the in-place updates.
 """
 import numpy as np
 
 from . import dtypes
 from ._repr import format_tensor
-from .autograd import engine, grad_mode
+from .autograd import engine
 from .ops.elementwise import Cast
+from .tensor_inplace import TensorInPlace
 from .tensor_math import TensorMath
+from .tensor_shape import TensorShape, index_key  # noqa: F401  (index_key: re-exported)
 
 _DEFAULT_DTYPES = (np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.bool_))
 
@@ -67,7 +71,7 @@ def check_device(dev):
             f"python -m lessons run N --engine torch --device cuda")
 
 
-class Tensor(TensorMath):
+class Tensor(TensorMath, TensorShape, TensorInPlace):
     __slots__ = ("_data", "_requires_grad", "grad", "grad_fn", "__weakref__")
 
     def __init__(self, *args):
@@ -354,84 +358,6 @@ class Tensor(TensorMath):
         raise TypeError("tinygrad_edu tensors are not pickled: use torch.save / torch.load, "
                         "which store arrays without pickle")
 
-    # -- copies and in-place updates -------------------------------------------------------
-    def clone(self):
-        out = Cast.apply(self, self._data.dtype)  # a differentiable copy
-        if out.grad_fn is not None:
-            out.grad_fn.torch_name, out.grad_fn.label = "CloneBackward0", "CLONE"
-        return out
-
-    def _check_inplace(self):
-        """In-place changes are allowed only where autograd cannot be fooled by them."""
-        if self._requires_grad and grad_mode.is_grad_enabled():
-            if self.grad_fn is None:
-                raise RuntimeError("a leaf Variable that requires grad is being used in an "
-                                   "in-place operation. Wrap the update in `with torch.no_grad():`"
-                                   " or change w.data instead.")
-            raise RuntimeError("in-place operations on tensors that are part of a graph are not "
-                               "supported by tinygrad_edu; write y = f(x) instead of changing x")
-
-    def _inplace(self, value):
-        self._check_inplace()
-        value = value._data if isinstance(value, Tensor) else value
-        self._data[...] = value
-        return self
-
-    def __setitem__(self, key, value):
-        self._check_inplace()
-        value = value._data if isinstance(value, Tensor) else value
-        try:
-            self._data[index_key(key)] = value
-        except IndexError as error:
-            from .ops.shape import index_error
-            raise index_error(error, self._data.ndim) from None
-
-    def zero_(self):
-        return self._inplace(0)
-
-    def fill_(self, value):
-        return self._inplace(value)
-
-    def copy_(self, src):
-        return self._inplace(src)
-
-    def add_(self, other, alpha=1):
-        other = other._data if isinstance(other, Tensor) else other
-        return self._inplace(self._data + (other * alpha if alpha != 1 else other))
-
-    def sub_(self, other, alpha=1):
-        other = other._data if isinstance(other, Tensor) else other
-        return self._inplace(self._data - (other * alpha if alpha != 1 else other))
-
-    def mul_(self, other):
-        return self._inplace(self._data * getattr(other, "_data", other))
-
-    def div_(self, other):
-        return self._inplace(self._data / getattr(other, "_data", other))
-
-    def clamp_(self, min=None, max=None):
-        return self._inplace(np.clip(self._data, min, max))
-
-    def uniform_(self, a=0.0, b=1.0, generator=None):
-        from .random import rng
-        return self._inplace(rng(generator).uniform(a, b, self._data.shape))
-
-    def normal_(self, mean=0.0, std=1.0, generator=None):
-        from .random import rng
-        return self._inplace(rng(generator).normal(mean, std, self._data.shape))
-
-    def __iadd__(self, other):
-        return self.add_(other)
-
-    def __isub__(self, other):
-        return self.sub_(other)
-
-    def __imul__(self, other):
-        return self.mul_(other)
-
-    def __itruediv__(self, other):
-        return self.div_(other)
-
 
 def as_array(data, dtype=None):
     """Python numbers, nested lists (of numbers or tensors), NumPy arrays -> ndarray."""
@@ -490,18 +416,3 @@ def _unwrap(data):
     if isinstance(data, (list, tuple)):
         return [_unwrap(x) for x in data]
     return data._data if isinstance(data, Tensor) else data
-
-
-def index_key(key):
-    """A torch index (ints, slices, None, ..., bool masks, int lists or tensors) -> NumPy's."""
-    if isinstance(key, tuple):
-        return tuple(_index_part(k) for k in key)
-    return _index_part(key)
-
-
-def _index_part(k):
-    if isinstance(k, Tensor):
-        return k._data if k._data.ndim else k._data.item()
-    if isinstance(k, list):
-        return np.asarray([x.item() if isinstance(x, Tensor) else x for x in k])
-    return k

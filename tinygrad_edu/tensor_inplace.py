@@ -1,0 +1,88 @@
+"""The Tensor's in-place updates: ``w -= lr * w.grad``, ``w.grad.zero_()``, ``x[mask] = 1``,
+``uniform_``/``normal_`` initialisers, and ``clone``. They write into the same array, so every
+view of it sees the change; autograd forbids them where they would falsify a gradient."""
+import numpy as np
+
+from .autograd import grad_mode
+from .ops.elementwise import Cast
+from .ops.shape import index_error
+from .random import rng
+from .tensor_shape import index_key
+
+
+class TensorInPlace:
+    __slots__ = ()
+
+    def clone(self):
+        out = Cast.apply(self, self._data.dtype)  # a differentiable copy
+        if out.grad_fn is not None:
+            out.grad_fn.torch_name, out.grad_fn.label = "CloneBackward0", "CLONE"
+        return out
+
+    def _check_inplace(self):
+        """In-place changes are allowed only where autograd cannot be fooled by them."""
+        if self._requires_grad and grad_mode.is_grad_enabled():
+            if self.grad_fn is None:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an "
+                                   "in-place operation. Wrap the update in `with torch.no_grad():`"
+                                   " or change w.data instead.")
+            raise RuntimeError("in-place operations on tensors that are part of a graph are not "
+                               "supported by tinygrad_edu; write y = f(x) instead of changing x")
+
+    def _inplace(self, value):
+        self._check_inplace()
+        value = value._data if isinstance(value, TensorInPlace) else value
+        self._data[...] = value
+        return self
+
+    def __setitem__(self, key, value):
+        self._check_inplace()
+        value = value._data if isinstance(value, TensorInPlace) else value
+        try:
+            self._data[index_key(key)] = value
+        except IndexError as error:
+            raise index_error(error, self._data.ndim) from None
+
+    def zero_(self):
+        return self._inplace(0)
+
+    def fill_(self, value):
+        return self._inplace(value)
+
+    def copy_(self, src):
+        return self._inplace(src)
+
+    def add_(self, other, alpha=1):
+        other = other._data if isinstance(other, TensorInPlace) else other
+        return self._inplace(self._data + (other * alpha if alpha != 1 else other))
+
+    def sub_(self, other, alpha=1):
+        other = other._data if isinstance(other, TensorInPlace) else other
+        return self._inplace(self._data - (other * alpha if alpha != 1 else other))
+
+    def mul_(self, other):
+        return self._inplace(self._data * getattr(other, "_data", other))
+
+    def div_(self, other):
+        return self._inplace(self._data / getattr(other, "_data", other))
+
+    def clamp_(self, min=None, max=None):
+        return self._inplace(np.clip(self._data, min, max))
+
+    def uniform_(self, a=0.0, b=1.0, generator=None):
+        return self._inplace(rng(generator).uniform(a, b, self._data.shape))
+
+    def normal_(self, mean=0.0, std=1.0, generator=None):
+        return self._inplace(rng(generator).normal(mean, std, self._data.shape))
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
