@@ -136,7 +136,8 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     """torch.nn.functional.max_pool2d: the largest value of each window (stride defaults to
     the kernel size: windows side by side)."""
     k, s, p, d = _pool_args(input, kernel_size, stride, padding, dilation, "max_pool2d")
-    out = C.MaxPool2d.apply(input, k, s, padding=p, dilation=d, ceil_mode=ceil_mode)
+    out = C.MaxPool2d.apply(input, kernel_size=k, stride=s, padding=p, dilation=d,
+                            ceil_mode=ceil_mode)
     if not return_indices:
         return out
     _, arg, _ = C.max_pool2d_array(input._data, k, s, p, d, ceil_mode)
@@ -147,7 +148,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True, divisor_override=None):
     """torch.nn.functional.avg_pool2d: the mean of each window."""
     k, s, p, _ = _pool_args(input, kernel_size, stride, padding, 1, "avg_pool2d")
-    return C.AvgPool2d.apply(input, k, s, padding=p, ceil_mode=ceil_mode,
+    return C.AvgPool2d.apply(input, kernel_size=k, stride=s, padding=p, ceil_mode=ceil_mode,
                              count_include_pad=count_include_pad,
                              divisor_override=divisor_override)
 
@@ -159,7 +160,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0 or input.numel() == 0:
         return input
-    return C.Dropout.apply(input, p)
+    return C.Dropout.apply(input, p=p)
 
 
 def one_hot(tensor, num_classes=-1):
