@@ -57,6 +57,8 @@ class Graph:
         self.op_ids, self.inputs_of, self.tensor_ids = {}, {}, {}
         self.root_id = None
         self.backward_done = False
+        self.hidden = {}         # nodes folded into a collapsed module: id -> Node
+        self.visible = {}        # id of a hidden node -> id of the module node showing it
         self.words = {}          # legend texts that differ from the default (kind -> text)
         self.hide_kinds = ()     # kinds left out of the legend when absent
 
@@ -69,6 +71,14 @@ class Graph:
 
     def display_id(self, fn):
         return self.op_ids.get(fn)
+
+    def node(self, node_id):
+        """A node by id, drawn or folded into a module."""
+        return self.nodes.get(node_id) or self.hidden[node_id]
+
+    def shown(self, node_id):
+        """The id of the node that shows ``node_id`` (itself, or its module's box)."""
+        return self.visible.get(node_id, node_id)
 
 
 class EduAdapter:
@@ -266,7 +276,7 @@ def collapse(graph, depth):
         return graph
     out = Graph(graph.engine)
     out.backward_done, out.root_id = graph.backward_done, graph.root_id
-    ids = {}
+    ids, ops = {}, {}
     for path in dict.fromkeys(modules.values()):
         ids[path] = f"m{len(ids)}"
     for node in graph.nodes.values():
@@ -278,12 +288,16 @@ def collapse(graph, depth):
             cluster = graph.clusters[path]
             out.add(Node(ids[path], "module", cluster.label, "", cluster=cluster.parent))
         box = out.nodes[ids[path]]
+        out.hidden[node.id], out.visible[node.id] = node, box.id
         if node.kind == "param":
             state = "✓ grad" if node.grad_state == "kept" else ""
             box.values.append(f"{node.title.rsplit('.', 1)[-1]} {node.subtitle.split(' ')[0]}"
                               + (f"  {state}" if state else ""))
         elif node.kind == "op":
-            box.subtitle = (box.subtitle + " · " if box.subtitle else "") + node.title
+            ops.setdefault(box.id, []).append(node.title)
+    for box_id, titles in ops.items():  # the operations inside, in forward order
+        titles = list(dict.fromkeys(reversed(titles)))
+        out.nodes[box_id].subtitle = " · ".join(titles[:4]) + (" · …" if len(titles) > 4 else "")
     remap = {nid: ids[p] for nid, p in modules.items()}
     seen = set()
     for e in graph.edges:
@@ -297,8 +311,8 @@ def collapse(graph, depth):
         if node.cluster is not None and node.cluster not in out.clusters:
             node.cluster = None
     out.op_ids = {fn: remap.get(nid, nid) for fn, nid in graph.op_ids.items()}
-    out.inputs_of = {fn: [(s, remap.get(n, n)) for s, n in v] for fn, v in graph.inputs_of.items()}
-    out.tensor_ids = {k: remap.get(v, v) for k, v in graph.tensor_ids.items()}
+    out.inputs_of = graph.inputs_of  # the real inputs; out.shown(id) finds their box
+    out.tensor_ids = graph.tensor_ids
     return out
 
 

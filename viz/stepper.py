@@ -22,6 +22,7 @@ from .naming import caller_frame
 from .torch_graph import is_torch_tensor
 
 EDGE_NOTE_LIMIT = 4  # gradients with at most this many numbers are written on the edge
+PROGRESS_LIMIT = 9   # operations named in the 'backward order' line
 
 
 def _graph_tensors(loss, graph):
@@ -67,7 +68,7 @@ def _short(array):
 
 
 def _target_name(graph, node_id):
-    node = graph.nodes[node_id]
+    node = graph.node(node_id)
     if node.kind == "op":
         return f"{node.title} output"
     return node.title or node.kind
@@ -76,8 +77,12 @@ def _target_name(graph, node_id):
 def _progress(graph, records, k):
     parts = []
     for i, (fn, _, _) in enumerate(records):
-        label = graph.nodes[graph.display_id(fn)].title if graph.display_id(fn) else fn.label
+        label = graph.nodes[graph.display_id(fn)].title.split(" ")[0]
         parts.append(f"[{label}]" if i == k else (f"{label} ✓" if i < k else label))
+    if len(parts) > PROGRESS_LIMIT:  # a long backward: the steps around the current one
+        lo = max(0, min(k - PROGRESS_LIMIT // 2, len(parts) - PROGRESS_LIMIT))
+        hi = lo + PROGRESS_LIMIT
+        parts = (["…"] if lo else []) + parts[lo:hi] + (["…"] if hi < len(parts) else [])
     return "backward order: " + " → ".join(parts)
 
 
@@ -109,7 +114,8 @@ def _seed(loss, gradient):
 def build_frames(graph, records, seed):
     """Frames from the engine's records [(node, g, input_grads)] (either engine)."""
     out_id = graph.root_id
-    tracked = [n for n in graph.nodes.values() if n.kind in ("param", "tensor")]
+    everything = list(graph.nodes.values()) + list(graph.hidden.values())
+    tracked = [n for n in everything if n.kind in ("param", "tensor")]
     leaves = [n for n in tracked if n.kind == "param"]
     running = {}  # node id -> the gradient received so far in this backward pass
     for n in tracked:  # a leaf's .grad is added to, as torch does (hence zero_grad())
@@ -147,12 +153,16 @@ def build_frames(graph, records, seed):
                 lines.append((f"  → {tname}: no gradient (it does not require grad)", "text"))
                 continue
             lines.append((f"  → ∂L/∂{tname} = {value_text(gi)}", "grad"))
-            notes[(target, current)] = _short(gi)
             if target in running:
                 running[target] = gi.copy() if running[target] is None else running[target] + gi
-                states[target] = "receiving"
+            box = graph.shown(target)  # a parameter folded into a module: its box
+            if box != current:
+                notes[(box, current)] = _short(gi)
+                if target in running:
+                    states[box] = "receiving"
         states[current] = "current"
-        caption = [(f"Step {k + 1}/{n}: {label}  ({name})", "title"),
+        inside = f"  in {node.title}" if node.kind == "module" else ""
+        caption = [(f"Step {k + 1}/{n}: {label}  ({name}){inside}", "title"),
                    (f"upstream gradient g = ∂L/∂({label} output) = {value_text(g)}", "grad"),
                    (f"local derivative: {formula}" if formula else "local derivative: —",
                     "formula"),
@@ -167,7 +177,7 @@ def build_frames(graph, records, seed):
     states = {i: "done" for i in done}
     summary = [("Done: the leaves keep their gradients in .grad (AccumulateGrad)", "title")]
     for leaf in leaves:
-        states[leaf.id] = "current"
+        states[graph.shown(leaf.id)] = "current"
         value = running[leaf.id]
         summary.append((f"{leaf.title}.grad = " + (value_text(value) if value is not None
                                                    else "None (no path from the output)"),
