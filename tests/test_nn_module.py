@@ -243,6 +243,18 @@ def test_parameter_deepcopy_copies_numbers():
     assert p.tolist() == [1.0]
 
 
+def test_deepcopy_of_a_model_copies_its_parameters():
+    model = make_dnn(tinygrad_edu)
+    twin = copy.deepcopy(model)
+    assert repr(twin) == repr(model)
+    assert twin.net[0].weight is not model.net[0].weight
+    x = tinygrad_edu.randn(3, 3)
+    np.testing.assert_array_equal(twin(x).detach().numpy(), model(x).detach().numpy())
+    with tinygrad_edu.no_grad():
+        twin.net[0].weight.fill_(0.0)
+    assert not (model.net[0].weight.detach().numpy() == 0).all()
+
+
 # -- registration --------------------------------------------------------------------------------
 def test_attribute_assignment_registers_and_reassignment_replaces():
     m = nn.Module()
