@@ -142,3 +142,24 @@ def test_step_backward_with_modules_highlights_the_layer_box():
     frames = viz.step_backward(loss, params=trace, depth=1)
     assert [frames.graph.nodes[f.current].title for f in frames if f.kind == "backward"] == \
         ["CE", "net.2 Linear(4→2)", "net.1 ReLU()", "net.0 Linear(3→4)"]
+
+
+def test_stepping_through_collapsed_layers_still_gives_every_parameters_grad():
+    net, x, y = small_net()
+    with viz.trace_modules(net) as trace:
+        loss = nn.functional.cross_entropy(net(x), y)
+    frames = viz.step_backward(loss, params=trace, depth=1)
+    final = {name: grad for name, _, grad in frames[-1].handed}
+    loss.backward()
+    assert sorted(final) == ["net.0.bias", "net.0.weight", "net.2.bias", "net.2.weight"]
+    for name, p in net.named_parameters():
+        assert (final["net." + name] == p.grad.numpy()).all()
+
+
+def test_params_as_named_pairs_or_a_plain_list():
+    net, x, y = small_net()
+    loss = nn.functional.cross_entropy(net(x), y)
+    pairs = viz.graph_of(loss, params=net.named_parameters())
+    assert sorted(n.title for n in pairs.nodes.values() if n.kind == "param")[0] == "0.bias"
+    plain = viz.graph_of(loss, params=list(net.parameters()))
+    assert {n.title for n in plain.nodes.values() if n.kind == "param"} == {"parameter"}

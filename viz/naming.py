@@ -74,10 +74,12 @@ class Naming:
                 self._use_membership(trace.membership())
             else:
                 self._use_membership(Membership(params, variable_name(params, frame)))
-        else:
+        else:  # {'name': tensor}, named_parameters() pairs (a bare list of tensors has no names)
             items = params.items() if hasattr(params, "items") else params
-            for name, tensor in items:
-                self._add(tensor, str(name))
+            for item in items:
+                if isinstance(item, (tuple, list)) and len(item) == 2:
+                    name, tensor = item
+                    self._add(tensor, str(name))
 
     def _use_membership(self, membership):
         self.membership = membership
