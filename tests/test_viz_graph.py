@@ -1,6 +1,5 @@
 """viz.draw_graph: the graph model and its DOT text (no Graphviz needed for these)."""
 import re
-import warnings
 
 import numpy as np
 import pytest
@@ -205,3 +204,10 @@ def test_graph_values_are_float32_numbers():
     graph = viz.graph_of((x * 3).sum())
     assert graph.nodes["t0"].values == ["[0.1, 0.2]"]
     assert np.asarray(graph.nodes["t0"].obj._data).dtype == np.float32
+
+
+def test_values_and_grads_can_be_left_out():
+    x, w, b, loss = neuron()
+    source = viz.draw_graph(loss, show_values=False, show_grads=False).source
+    text = re.sub(r"<[^>]+>", " ", source)
+    assert "grad:" not in text and "1.0" not in text and "scalar · float32" in text

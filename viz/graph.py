@@ -244,7 +244,8 @@ def _add_clusters(graph, membership):
                 path = membership.modules[path].parent if path in membership.modules else None
                 if path is not None:
                     used.add(path)
-    for path in sorted(used, key=lambda p: (p.count(".") + (p != ""), p)):
+    order = {path: i for i, path in enumerate(membership.modules)}  # named_modules order
+    for path in sorted(used, key=lambda p: order.get(p, len(order))):
         info = membership.modules.get(path)
         if info is not None:
             parent = info.parent if info.parent in used else None

@@ -73,11 +73,12 @@ SCRIPT = """
   next.addEventListener('click', function () { stop(); show(i + 1); });
   play.addEventListener('click', toggle);
   document.addEventListener('keydown', function (e) {
-    if (e.key === 'ArrowRight' || e.key === 'ArrowDown' || e.key === 'PageDown') { stop(); show(i + 1); }
-    else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp' || e.key === 'PageUp') { stop(); show(i - 1); }
-    else if (e.key === ' ') { toggle(); }
-    else if (e.key === 'Home') { stop(); show(0); }
-    else if (e.key === 'End') { stop(); show(frames.length - 1); }
+    var k = e.key;
+    if (k === 'ArrowRight' || k === 'ArrowDown' || k === 'PageDown') { stop(); show(i + 1); }
+    else if (k === 'ArrowLeft' || k === 'ArrowUp' || k === 'PageUp') { stop(); show(i - 1); }
+    else if (k === ' ') { toggle(); }
+    else if (k === 'Home') { stop(); show(0); }
+    else if (k === 'End') { stop(); show(frames.length - 1); }
     else { return; }
     e.preventDefault();
   });

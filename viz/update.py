@@ -66,7 +66,8 @@ def _update_graph(rows):
                    "receiving": "new value"}
     graph.hide_kinds = ("input",)
     for i, row in enumerate(rows):
-        before = graph.add(Node(f"b{i}", "param", row["name"], row["sub"], value_lines(row["before"])))
+        before = graph.add(Node(f"b{i}", "param", row["name"], row["sub"],
+                                value_lines(row["before"])))
         grad = graph.add(Node(f"g{i}", "grad", f"{row['name']}.grad", row["sub"],
                               value_lines(row["grad"]) if row["grad"] is not None else ["None"]))
         op = graph.add(Node(f"u{i}", "op", row["optimizer"].upper(), f"step of {row['name']}"))
