@@ -247,3 +247,19 @@ def test_bce_target_shape_must_match():
     loss_error(lambda: L.BCEWithLogitsLoss.apply(tinygrad_edu.tensor(x), tinygrad_edu.tensor(y)),
                lambda: F.binary_cross_entropy_with_logits(torch.tensor(x), torch.tensor(y)),
                exact=True)
+
+
+@pytest.mark.parametrize("code", ["a += 1.5", "a /= 2", "a.add_(e.tensor([1., 2.]))",
+                                  "a -= e.tensor([1., 2.], dtype=e.float64)", "b += 1", "b += a"])
+def test_in_place_arithmetic_cannot_widen_the_dtype(code):
+    def run(engine):
+        exec(code, {"e": engine, "a": engine.tensor([1, 2]), "b": engine.tensor([True, False])})
+    same_error(run)
+
+
+def test_in_place_arithmetic_that_fits_is_allowed():
+    for engine in (tinygrad_edu, torch):
+        a, f = engine.tensor([1, 2]), engine.ones(2)
+        a *= 2
+        f += a
+        assert a.tolist() == [2, 4] and f.tolist() == [3.0, 5.0]

@@ -3,11 +3,18 @@
 view of it sees the change; autograd forbids them where they would falsify a gradient."""
 import numpy as np
 
+from . import dtypes
 from .autograd import grad_mode
 from .ops.elementwise import Cast
 from .ops.shape import index_error
 from .random import rng
 from .tensor_shape import index_key
+
+
+_RANK = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}  # bool < integers < floats
+_TORCH_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+                "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+                "bool": "Bool"}
 
 
 class TensorInPlace:
@@ -54,17 +61,32 @@ class TensorInPlace:
 
     def add_(self, other, alpha=1):
         other = other._data if isinstance(other, TensorInPlace) else other
-        return self._inplace(self._data + (other * alpha if alpha != 1 else other))
+        return self._update(self._data + (other * alpha if alpha != 1 else other), other)
 
     def sub_(self, other, alpha=1):
         other = other._data if isinstance(other, TensorInPlace) else other
-        return self._inplace(self._data - (other * alpha if alpha != 1 else other))
+        return self._update(self._data - (other * alpha if alpha != 1 else other), other)
 
     def mul_(self, other):
-        return self._inplace(self._data * getattr(other, "_data", other))
+        other = getattr(other, "_data", other)
+        return self._update(self._data * other, other)
 
     def div_(self, other):
-        return self._inplace(self._data / getattr(other, "_data", other))
+        other = getattr(other, "_data", other)
+        return self._update(self._data / other, other)
+
+    def _update(self, result, other):
+        """Write an arithmetic result back in place, refusing (as torch does) a result of a
+        wider kind: an integer tensor cannot hold x += 1.5 without cutting the numbers."""
+        result = np.asarray(result)
+        if _RANK[result.dtype.kind] > _RANK[self._data.dtype.kind]:
+            if isinstance(other, np.ndarray):  # torch's promotion, not NumPy's
+                name = _TORCH_NAMES[dtypes.result_dtype(self._data.dtype, other.dtype).name]
+            else:  # a Python number: torch's default types
+                name = {"f": "Float", "i": "Long", "u": "Long"}[result.dtype.kind]
+            raise RuntimeError(f"result type {name} can't be cast to the desired output type "
+                               f"{_TORCH_NAMES.get(self._data.dtype.name)}")
+        return self._inplace(result)
 
     def clamp_(self, min=None, max=None):
         return self._inplace(np.clip(self._data, min, max))
