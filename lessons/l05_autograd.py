@@ -58,6 +58,10 @@ def run(torch, device, say, opts):
         say.result(f"step {epoch + 1}: x = {x.item():.5f}, y = {y.item():.3f}",
                    f"第{epoch + 1}次: x = {x.item():.5f}, y = {y.item():.3f}")
     x_final = x.item()
+    if opts.plot:
+        from viz import plots
+        opts.save_plot(plots.loss_curve, "l05_loss.png", losses, logy=True,
+                       what="loss curve (y = x * w)")
     if not opts.graph:
         say("Run with --graph to draw the neuron's graph (MUL, ADD, POW) and step through "
             "its backward pass node by node.",

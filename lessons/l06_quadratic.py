@@ -66,6 +66,9 @@ def run(torch, device, say, opts):
         zh="x = 4 时 y ≈ 8.5，与正确值 8 相差较大：数据集本身是一次函数，模型是二次函数，"
            "模型本身就不适合这个数据集。")
     params = {"w1": w1.item(), "w2": w2.item(), "b": b.item()}
+    if opts.plot:
+        from viz import plots
+        opts.save_plot(plots.loss_curve, "l06_loss.png", losses, what="loss curve")
     return {"metrics": dict(params, **{"predict(4)": predict}), "losses": losses,
             "summary": f"predict(4) = {predict:.4f} (w1 {params['w1']:.4f}, "
                        f"w2 {params['w2']:.4f}, b {params['b']:.4f})"}

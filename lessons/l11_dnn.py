@@ -24,7 +24,7 @@ def run(torch, device, say, opts):
         Y1 = ((X1 + X2 + X3) < 1).float()
         Y2 = ((1 < (X1 + X2 + X3)) & ((X1 + X2 + X3) < 2)).float()
         Y3 = ((X1 + X2 + X3) > 2).float()
-        Data = torch.cat([X1, X2, X3, Y1, Y2, Y3], axis=1)
+        Data = torch.cat([X1, X2, X3, Y1, Y2, Y3], dim=1)
         return Data[torch.randperm(Data.size(0)), :]   # shuffle the samples
 
     Data = opts.same("data", make_data).to(device)
@@ -136,7 +136,7 @@ def test(torch, model, X, Y):
     """Accuracy in % by arg-max, and the list of predicted classes."""
     with torch.no_grad():
         Pred = model(X)
-        predicted = torch.argmax(Pred, axis=1)
-        correct = torch.sum(predicted == torch.argmax(Y, axis=1))
+        predicted = torch.argmax(Pred, dim=1)
+        correct = torch.sum(predicted == torch.argmax(Y, dim=1))
         total = Y.size(0)
     return 100 * correct.item() / total, predicted.tolist()

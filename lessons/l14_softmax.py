@@ -122,9 +122,16 @@ def run(torch, device, say, opts):
         zh="train(epoch) 训练一轮并输出平均损失；test() 在 torch.no_grad() 下统计预测正确的数量："
            "torch.max(outputs.data, dim=1) 返回每一行的最大值及其下标，下标就是预测的数字。")
     epochs = 1 if opts.quick else 10
+    accuracies = []
     for epoch in opts.epochs(epochs):
         train(epoch)
         accuracy = test()
+        accuracies.append(accuracy)
+    if opts.plot:
+        from viz import plots
+        opts.save_plot(plots.loss_curve, "l14_loss.png", losses, what="loss curve")
+        opts.save_plot(plots.accuracy_curve, "l14_accuracy.png", accuracies,
+                       what="test accuracy")
     return {"metrics": {"numpy cross-entropy": numpy_loss,
                         "CrossEntropyLoss": framework_loss, "loss1": l1, "loss2": l2,
                         "test accuracy": accuracy},

@@ -126,6 +126,12 @@ def run(torch, device, say, opts):
         test_losses.append(test_loss)
     say.result("Done!")
     falls = all(b < a for a, b in zip(test_losses, test_losses[1:]))
+    if opts.plot:
+        from viz import plots
+        opts.save_plot(plots.loss_curve, "l17_loss.png",
+                       {"train": train_losses, "test": test_losses}, what="loss curves")
+        opts.save_plot(plots.accuracy_curve, "l17_accuracy.png", accuracies,
+                       what="test accuracy")
     say.result(f"test loss fell every epoch: {falls}", f"测试损失每一轮都在下降：{falls}")
 
     say("Save the learned parameters (the state_dict), build a new NeuralNetwork, load "

@@ -26,4 +26,6 @@ def files_written(result, lang="en"):
 
 
 def _seconds(s):
+    if s < 1e-3:
+        return f"{s * 1e6:.0f} µs"
     return f"{s * 1000:.1f} ms" if s < 0.1 else f"{s:.2f} s"
