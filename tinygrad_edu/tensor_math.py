@@ -9,7 +9,6 @@ from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import reduce as R
 from .ops import shape as S
-from .ops._util import check_broadcast
 
 
 def _promote(a, b):
@@ -18,8 +17,6 @@ def _promote(a, b):
     kind; an int tensor meeting a Python float becomes float32 (NumPy would say float64)."""
     da = a._data.dtype
     if isinstance(b, TensorMath):
-        if a._data.shape != b._data.shape:  # the one place binary ops check broadcasting
-            check_broadcast(a._data.shape, b._data.shape)
         db = b._data.dtype
         if da == db:
             return a, b
@@ -325,9 +322,6 @@ def _arg(data, fn, dim, keepdim):
 def where(condition, x, y):
     """torch.where(c, x, y): x where c is True, else y (gradient flows to x and y)."""
     cond = condition._data if isinstance(condition, TensorMath) else np.asarray(condition)
-    shapes = [np.shape(getattr(v, "_data", v)) for v in (cond, x, y)]
-    if shapes[0] != shapes[1] or shapes[0] != shapes[2]:
-        check_broadcast(*shapes)
     return S.Where.apply(cond, x, y)
 
 

@@ -6,7 +6,10 @@ positional input (the chain rule: upstream gradient times the local derivative).
 ``Function.apply`` runs forward and, when grad mode is on and an input requires grad,
 records the node: the instance itself is the output's ``grad_fn``.
 """
+import numpy as np
+
 from . import grad_mode
+from ..ops._util import broadcast_error
 from .. import tensor as _tensor  # the module; Tensor is looked up when apply runs
 
 FREED = "freed"  # marks saved arrays released by backward (retain_graph=False)
@@ -32,7 +35,13 @@ class Function:
         Tensor = _tensor.Tensor
         ctx = cls()
         arrays = [a._data if isinstance(a, Tensor) else a for a in args]
-        out = cls.forward(ctx, *arrays, **kwargs)
+        try:
+            out = cls.forward(ctx, *arrays, **kwargs)
+        except ValueError as error:  # NumPy's broadcasting error, told in torch's words
+            message = broadcast_error([a.shape for a in arrays if isinstance(a, np.ndarray)])
+            if message is None or "broadcast" not in str(error):
+                raise
+            raise RuntimeError(message) from None
         if grad_mode._state["enabled"]:
             needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
             if True in needs:

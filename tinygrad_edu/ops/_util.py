@@ -27,14 +27,22 @@ def array_module(a):
 def check_broadcast(*shapes):
     """Raise torch's error, naming every shape, when the shapes do not broadcast together.
     Broadcasting lines the shapes up from the right; along each dim the sizes must be equal
-    or 1 (a size-1 dim is copied along). Callers check only when the shapes differ."""
-    ndim = max(len(s) for s in shapes)
+    or 1 (a size-1 dim is copied along)."""
+    message = broadcast_error(shapes)
+    if message is not None:
+        raise RuntimeError(message)
+
+
+def broadcast_error(shapes):
+    """torch's message for shapes that do not broadcast together (None when they do)."""
+    ndim = max((len(s) for s in shapes), default=0)
     for i in range(1, ndim + 1):  # from the last dim, as torch reports the first clash
         sizes = [s[-i] for s in shapes if len(s) >= i and s[-i] != 1]
         clash = [n for n in sizes if n != sizes[0]]
         if clash:
             listed = ", ".join("[" + ", ".join(str(n) for n in s) + "]" for s in shapes)
-            raise RuntimeError(
-                f"The size of tensor a ({sizes[0]}) must match the size of tensor b ({clash[0]}) "
-                f"at non-singleton dimension {ndim - i} (shapes {listed} cannot be broadcast "
-                f"together: lined up from the right, each dim needs equal sizes or a 1)")
+            return (f"The size of tensor a ({sizes[0]}) must match the size of tensor b "
+                    f"({clash[0]}) at non-singleton dimension {ndim - i} (shapes {listed} cannot "
+                    f"be broadcast together: lined up from the right, each dim needs equal sizes "
+                    f"or a 1)")
+    return None
