@@ -211,3 +211,13 @@ def test_values_and_grads_can_be_left_out():
     source = viz.draw_graph(loss, show_values=False, show_grads=False).source
     text = re.sub(r"<[^>]+>", " ", source)
     assert "grad:" not in text and "1.0" not in text and "scalar · float32" in text
+
+
+def _helper_that_draws(tensor):
+    return viz.draw_graph(tensor).graph
+
+
+def test_names_come_from_the_outermost_caller_that_holds_the_tensor():
+    x, w, b, loss = neuron()
+    graph = _helper_that_draws(loss)  # the helper calls it 'tensor'; here it is 'loss'
+    assert graph.nodes["out"].title == "loss"

@@ -5,7 +5,9 @@
    name -> tensor or the pairs of ``named_parameters()``;
 3. the caller's own variables: ``draw_graph(loss)`` called where ``w``, ``b`` and ``loss`` are
    local variables labels those tensors 'w', 'b', 'loss' (a module found there, e.g.
-   ``net``, names its parameters 'net.0.weight'). Explicit names always win.
+   ``net``, names its parameters 'net.0.weight'). Explicit names always win. The callers'
+   callers are looked at too (a few levels), and the outermost name wins: a helper
+   ``def show(tensor): viz.draw_graph(tensor)`` still labels the lesson's ``loss`` 'loss'.
 
 Tensors are keyed by identity (``id``), never by value: ``==`` on tensors compares numbers."""
 from .modules import ModuleTrace, Membership, is_module, last_trace
@@ -20,13 +22,24 @@ def caller_frame(depth):
         return None
 
 
+SCOPE_DEPTH = 4  # how many calling frames are searched for variable names
+
+
+def scopes(frame):
+    """The local variables of ``frame`` and of its callers, outermost first."""
+    found = []
+    while frame is not None and len(found) < SCOPE_DEPTH:
+        found.append([(k, v) for k, v in list(frame.f_locals.items()) if not k.startswith("_")])
+        frame = frame.f_back
+    return found[::-1]
+
+
 def variable_name(obj, frame):
-    """The name of a local variable of ``frame`` bound to ``obj`` (None if none)."""
-    if frame is None:
-        return None
-    for key, value in list(frame.f_locals.items()):
-        if value is obj and not key.startswith("_"):
-            return key
+    """The name of a variable bound to ``obj`` in ``frame`` or its callers (None if none)."""
+    for local in scopes(frame):
+        for key, value in local:
+            if value is obj:
+                return key
     return None
 
 
@@ -87,13 +100,13 @@ class Naming:
             self._add(p, membership.param_name[id(p)])
 
     def _add_locals(self, frame):
-        local = list(frame.f_locals.items())
-        for key, value in local:
-            if not key.startswith("_") and _is_tensor(value):
+        everything = [item for local in scopes(frame) for item in local]
+        for key, value in everything:
+            if _is_tensor(value):
                 self._add(value, key)
         if self.membership is None:  # a model among the caller's variables gives the boxes
-            for key, value in local:
-                if not key.startswith("_") and is_module(value):
+            for key, value in everything:
+                if is_module(value):
                     trace = last_trace(value)
                     try:
                         self._candidates.append(trace.membership() if trace is not None
