@@ -56,6 +56,8 @@ CASES = [
     ("pow_tensor", lambda a, b: a ** b, (dbl(2, 3, low=0.5, high=2), dbl(3, seed=1))),
     ("rpow", lambda a: 2 ** a, (dbl(2, 3),)),
     ("neg", lambda a: -a, (dbl(2, 3),)),
+    ("remainder", lambda a, b: a % b, (dbl(3, 4, low=0.1, high=0.9), dbl(4, low=1.1, high=2, seed=1))),
+    ("remainder_negative", lambda a: a % -1.5, (dbl(3, 4, low=-1.4, high=-0.1),)),
     ("add_method_alpha", lambda a, b: a.add(b, alpha=2).sub(b, alpha=0.5), (dbl(3), dbl(3, seed=1))),
     # matrix products
     ("matmul_2d", lambda a, b: a @ b, (dbl(3, 4), dbl(4, 2, seed=1))),

@@ -263,3 +263,14 @@ def test_int_bitwise_ops():
 
 def test_where_with_int_condition_and_mixed_dtypes():
     check_parity(lambda torch, a, b: torch.where(a > b, a, b.double()), [(3, 2), (3, 2)])
+
+
+@pytest.mark.parametrize("fn", [lambda torch, a, b: a % b, lambda torch, a, b: a % 1.5,
+                                lambda torch, a, b: torch.remainder(a, b),
+                                lambda torch, a, b: a.remainder(b)])
+def test_remainder_takes_the_sign_of_the_divisor(fn):
+    # torch differentiates remainder only with respect to its first input
+    a = np.array([[3.5, -2.5, 4.25], [-0.75, 1.25, 7.0]], np.float32)
+    b = np.array([2.0, 1.5, -3.0], np.float32)
+    check_parity(fn, [a, b], grad=False)
+    check_parity(lambda torch, a: fn(torch, a, torch.tensor(b)), [a])

@@ -30,6 +30,14 @@ def pow(input, exponent):
     return _number_safe(input) ** exponent
 
 
+def remainder(input, other):
+    return _number_safe(input) % other
+
+
+def floor_divide(input, other):
+    return _number_safe(input) // other
+
+
 def neg(input):
     return -input
 

@@ -179,6 +179,7 @@ class Remainder(Function):  # a % b (the sign of b, like Python's and torch's)
     def forward(ctx, a, b):
         xp = array_module(a)
         ctx.save_for_backward(a, b)
+        ctx.torch_name = "RemainderBackward1" if isinstance(b, np.ndarray) else "RemainderBackward0"
         return xp.asarray(xp.remainder(a, b))
 
     @staticmethod
