@@ -196,3 +196,11 @@ def test_save_svgs_numbered_and_html_self_contained(tmp_path):
     assert html.count("<svg") == 6 and 'id="next"' in html and "<script>" in html
     for fetch in ("src=\"http", "href=\"http", "src='http", "@import", "<link"):
         assert fetch not in html
+
+
+def test_step_backward_restores_a_scalar_grad_too():
+    x = torch.tensor(5.0, requires_grad=True)
+    (x ** 2).backward()
+    grad, array = x.grad, x.grad._data
+    viz.step_backward(x ** 3)
+    assert x.grad is grad and x.grad._data is array and float(array) == 10.0

@@ -50,15 +50,19 @@ def _record_backward(loss, graph, gradient):
                         tuple(None if x is None else np.array(x, copy=True)
                               for x in input_grads)))
 
-    saved = [(t, t.grad, None if t.grad is None else t.grad._data.copy())
+    # each .grad: the Tensor, the array it holds, and a copy of the numbers in that array
+    saved = [(t, t.grad, None if t.grad is None else t.grad._data,
+              None if t.grad is None else np.array(t.grad._data, copy=True))
              for t in _graph_tensors(loss, graph)]
     try:
         run_backward(loss, gradient, retain_graph=True, trace=trace)
     finally:
-        for t, grad, numbers in saved:
+        for t, grad, array, numbers in saved:
             t.grad = grad
             if grad is not None:
-                grad._data[...] = numbers
+                grad._data = array  # whether the engine added in place or replaced it
+                if isinstance(array, np.ndarray) and array.flags.writeable:
+                    array[...] = numbers
     return records
 
 
