@@ -129,6 +129,18 @@ def test_gradients_accumulate_over_two_graphs_until_zeroed():
     assert_same_grads(run)
 
 
+def test_accumulated_grad_of_a_scalar_can_be_zeroed_in_place():
+    def run(engine):
+        x = engine.tensor(3.0, requires_grad=True)
+        (x * x).backward()
+        (x * 2).backward()
+        total = x.grad.clone()
+        x.grad.zero_()
+        x.grad.data.add_(1)
+        return [total, x.grad]
+    assert_same_grads(run)
+
+
 def test_grad_tensor_object_is_kept_while_accumulating():
     x = tinygrad_edu.tensor([1.0], requires_grad=True)
     (x * 2).sum().backward()

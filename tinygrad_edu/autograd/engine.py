@@ -54,7 +54,7 @@ def _accumulate(tensor, g, handed):
     else:
         # accumulation, like torch (call zero_grad() between steps). Not in place: the array
         # held in .grad may still be waiting, unconsumed, to flow into another node of this pass
-        tensor.grad._data = tensor.grad._data + g
+        tensor.grad._data = np.asarray(tensor.grad._data + g)  # (0-d: stay an array)
 
 
 def run_backward(root, gradient=None, retain_graph=False, trace=None, sink=_accumulate):
