@@ -15,7 +15,7 @@ import sys
 
 from tinygrad_edu.backend import DEVICES, ENGINES, EngineError
 
-from .registry import LESSONS, find
+from .registry import LESSONS, LessonNotFound, find
 
 USAGE_ERROR = 2
 
@@ -64,7 +64,7 @@ def main(argv=None):
         if args.verb == "run":
             return run_command(args, numbers)
         return compare_command(args, numbers)
-    except (EngineError, ValueError) as err:
+    except (EngineError, LessonNotFound) as err:
         print(f"error: {err}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:

@@ -62,6 +62,10 @@ LESSONS = [
 BY_NUMBER = {lesson.number: lesson for lesson in LESSONS}
 
 
+class LessonNotFound(ValueError):
+    """No lesson has that number; the message names the range."""
+
+
 def find(number):
     """The lesson numbered ``number`` ('5', '05' or 5); a ValueError names the range."""
     try:
@@ -69,6 +73,6 @@ def find(number):
     except ValueError:
         n = None
     if n not in BY_NUMBER:
-        raise ValueError(f"there is no lesson {number!r}: lessons are numbered 01 to "
+        raise LessonNotFound(f"there is no lesson {number!r}: lessons are numbered 01 to "
                          f"{len(LESSONS):02d} (python -m lessons list)")
     return BY_NUMBER[n]
