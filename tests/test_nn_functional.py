@@ -54,7 +54,9 @@ def test_conv2d_refuses_mixed_dtypes():
 @pytest.mark.parametrize("kwargs", [dict(kernel_size=2), dict(kernel_size=3, stride=1),
                                     dict(kernel_size=(3, 2), stride=(2, 1), padding=(1, 1)),
                                     dict(kernel_size=3, stride=2, ceil_mode=True),
-                                    dict(kernel_size=2, dilation=2)])
+                                    dict(kernel_size=2, dilation=2),
+                                    dict(kernel_size=2, stride=3, dilation=2),
+                                    dict(kernel_size=2, stride=3, padding=1)])
 def test_max_pool2d(kwargs):
     check_parity(lambda t, x: t.nn.functional.max_pool2d(x, **kwargs), [(2, 3, 9, 8)])
 
@@ -74,7 +76,8 @@ def test_max_pool2d_propagates_nan_like_torch():
                                     dict(kernel_size=3, stride=2, padding=1,
                                          count_include_pad=False),
                                     dict(kernel_size=2, stride=2, padding=1, ceil_mode=True),
-                                    dict(kernel_size=(2, 3), divisor_override=4)])
+                                    dict(kernel_size=(2, 3), divisor_override=4),
+                                    dict(kernel_size=2, stride=3, padding=1)])
 def test_avg_pool2d(kwargs):
     check_parity(lambda t, x: t.nn.functional.avg_pool2d(x, **kwargs), [(2, 3, 9, 8)])
 

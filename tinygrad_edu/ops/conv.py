@@ -44,6 +44,12 @@ def _offsets(kernel, dilation, stride, out_hw):
                                 slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)))
 
 
+def _windows_disjoint(kernel, stride, dilation):
+    """True when no input position lies in two windows (stride ≥ the window's extent): then
+    backward can write each window's gradient instead of adding it."""
+    return all(s >= d * (k - 1) + 1 for k, s, d in zip(kernel, stride, dilation))
+
+
 def _crop(gp, shape, top, left):
     """Cut the padding off a padded gradient."""
     return gp[..., top:top + shape[-2], left:left + shape[-1]]
@@ -164,8 +170,13 @@ class MaxPool2d(Function):
         (arg,) = ctx.saved
         shape, pads, kernel, stride, dilation = ctx.geometry
         gp = np.zeros(shape[:-2] + (shape[-2] + sum(pads[0]), shape[-1] + sum(pads[1])), g.dtype)
+        disjoint = _windows_disjoint(kernel, stride, dilation)
         for k, window in _offsets(kernel, dilation, stride, g.shape[-2:]):
-            gp[window] += np.where(arg == k, g, 0)  # the gradient goes to the winner only
+            winner = np.where(arg == k, g, 0)  # the gradient goes to each window's max only
+            if disjoint:
+                gp[window] = winner
+            else:  # overlapping windows: a position may win several times, gradients add
+                gp[window] += winner
         return _crop(gp, shape, pads[0][0], pads[1][0])
 
 
@@ -230,8 +241,12 @@ class AvgPool2d(Function):
         shape, pads, kernel, stride, divisor = ctx.geometry
         share = g / divisor  # each window position receives an equal share
         gp = np.zeros(shape[:-2] + (shape[-2] + sum(pads[0]), shape[-1] + sum(pads[1])), g.dtype)
+        disjoint = _windows_disjoint(kernel, stride, (1, 1))
         for _, window in _offsets(kernel, (1, 1), stride, g.shape[-2:]):
-            gp[window] += share
+            if disjoint:
+                gp[window] = share
+            else:  # overlapping windows: a position gets a share from each of them
+                gp[window] += share
         return _crop(gp, shape, pads[0][0], pads[1][0])
 
 
