@@ -141,6 +141,15 @@ def test_accumulated_grad_of_a_scalar_can_be_zeroed_in_place():
     assert_same_grads(run)
 
 
+def test_accumulation_is_in_place_like_torch():
+    for engine in (tinygrad_edu, torch):
+        w = engine.tensor([1.0, 2.0], requires_grad=True)
+        (w * 2).sum().backward()
+        view = w.grad.data  # shares the gradient's storage
+        (w * 3).sum().backward()
+        assert view.tolist() == [5.0, 5.0]
+
+
 def test_grad_tensor_object_is_kept_while_accumulating():
     x = tinygrad_edu.tensor([1.0], requires_grad=True)
     (x * 2).sum().backward()

@@ -51,10 +51,14 @@ def _accumulate(tensor, g, handed):
             g = g.copy()
         handed[id(g)] = g
         tensor.grad = _tensor.Tensor._make(g, False, None)
-    else:
-        # accumulation, like torch (call zero_grad() between steps). Not in place: the array
-        # held in .grad may still be waiting, unconsumed, to flow into another node of this pass
-        tensor.grad._data = np.asarray(tensor.grad._data + g)  # (0-d: stay an array)
+    else:  # accumulation, like torch: in place (call zero_grad() between steps) ...
+        held = tensor.grad._data
+        if id(held) in handed or not held.flags.writeable:
+            # ... but not into an array stored during this pass: it may still be waiting,
+            # unconsumed, to flow into another node
+            tensor.grad._data = np.asarray(held + g)  # (a 0-d sum must stay an array)
+        else:
+            held += g
 
 
 def run_backward(root, gradient=None, retain_graph=False, trace=None, sink=_accumulate):
