@@ -393,3 +393,18 @@ def test_iterating_gives_rows():
     for engine in (tinygrad_edu, torch):
         rows = [r.tolist() for r in engine.tensor([[1, 2], [3, 4]])]
         assert rows == [[1, 2], [3, 4]]
+
+
+def test_deepcopy_of_a_leaf_copies_numbers_and_grad():
+    import copy
+    import tinygrad_edu as tg
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    (x * x).sum().backward()
+    y = copy.deepcopy(x)
+    y.data[0] = 9.0
+    assert x.tolist() == [1.0, 2.0] and y.requires_grad and y.grad.tolist() == [2.0, 4.0]
+    state = copy.deepcopy({"w": x})
+    assert state["w"].tolist() == [1.0, 2.0]
+    import pytest
+    with pytest.raises(RuntimeError, match="graph leaves"):
+        copy.deepcopy(x * 2)

@@ -354,6 +354,21 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
 
     __str__ = __repr__
 
+    def __deepcopy__(self, memo):
+        """copy.deepcopy: a new leaf with copied numbers (and .grad), as torch allows."""
+        if self.grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
+                               "support the deepcopy protocol at the moment.  If you were "
+                               "attempting to deepcopy a module, this may be because of a "
+                               "torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        if id(self) not in memo:
+            copy = Tensor._make(self._data.copy(), self._requires_grad, None)
+            if self.grad is not None:
+                copy.grad = Tensor._make(self.grad._data.copy(), False, None)
+            memo[id(self)] = copy
+        return memo[id(self)]
+
     def __reduce_ex__(self, protocol):
         raise TypeError("tinygrad_edu tensors are not pickled: use torch.save / torch.load, "
                         "which store arrays without pickle")
