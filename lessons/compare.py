@@ -16,6 +16,7 @@ from tinygrad_edu.backend import get_engine
 from .context import Shared
 from .narration import Narrator
 from .registry import find
+from .report import seconds
 from .runner import run_lesson
 
 ENGINES = ("torch", "edu")   # torch first: its initial weights are the ones both use
@@ -69,7 +70,7 @@ def format_table(table):
     a_dev, b_dev = (table["devices"][e] for e in ENGINES)
     head = (f"=== compare {lesson.code} {lesson.title}: torch ({a_dev}) vs edu ({b_dev}), "
             f"same initial weights and batches ===")
-    names = [r[0] for r in table["rows"]] + ["seconds per epoch"]
+    names = [r[0] for r in table["rows"]] + ["time per epoch"]
     width = max([len(x) for x in names] + [10])
     lines = [head, f"{'':<{width}}  {'torch':>14}  {'edu':>14}  {'|difference|':>13}"]
     for name, va, vb in table["rows"]:
@@ -78,8 +79,8 @@ def format_table(table):
     spe = table["seconds_per_epoch"]
     if all(v is not None for v in spe.values()):
         ratio = spe["edu"] / spe["torch"] if spe["torch"] else float("nan")
-        lines.append(f"{'seconds per epoch':<{width}}  {_fmt(spe['torch']):>14}  "
-                     f"{_fmt(spe['edu']):>14}  {'edu/torch ' + f'{ratio:.1f}x':>13}")
+        lines.append(f"{'time per epoch':<{width}}  {seconds(spe['torch']):>14}  "
+                     f"{seconds(spe['edu']):>14}  {'edu/torch ' + f'{ratio:.2g}x':>13}")
     if table["largest_loss_difference"] is not None:
         lines.append(f"largest difference over all {table['loss_points']} recorded losses: "
                      f"{table['largest_loss_difference']:.3g}")

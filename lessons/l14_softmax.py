@@ -61,7 +61,7 @@ def run(torch, device, say, opts):
            "变为 N×784 的矩阵，然后 784-512-256-128-64-10，每层用 relu 激活，最后一层不做激活"
            "（CrossEntropyLoss 自带 softmax）。这里用随包附带的样本：4,000 张训练、1,000 张测试。")
     limit = 640 if opts.quick else None
-    x_train, y_train, x_test, y_test = data.mnist_tensors(torch, device, limit=limit)
+    x_train, y_train, x_test, y_test = data.mnist_tensors(torch, "cpu", limit=limit)
     TensorDataset = torch.utils.data.TensorDataset
     batch_size = 64
     train_loader = opts.loader(TensorDataset(x_train, y_train), shuffle=True,
@@ -94,6 +94,7 @@ def run(torch, device, say, opts):
         running_loss = 0.0
         for batch_idx, batch in enumerate(train_loader, 0):
             inputs, target = batch
+            inputs, target = inputs.to(device), target.to(device)
             optimizer.zero_grad()
             outputs = model(inputs)
             loss = criterion(outputs, target)
@@ -108,6 +109,7 @@ def run(torch, device, say, opts):
         total = 0
         with torch.no_grad():
             for images, labels in test_loader:
+                images, labels = images.to(device), labels.to(device)
                 outputs = model(images)
                 _, predicted = torch.max(outputs.data, dim=1)
                 total += labels.size(0)

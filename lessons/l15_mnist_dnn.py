@@ -19,7 +19,7 @@ def run(torch, device, say, opts):
         zh="制作数据集：使用 tinygrad_edu 随包附带的 MNIST 样本（无需下载），按 transforms.Normalize(0.1307, "
            "0.3081) 标准化。每个样本是 28×28 的二维数组，输出是 0 至 9 的整数，不是独热编码。")
     limit = 640 if opts.quick else None
-    x_train, y_train, x_test, y_test = data.mnist_tensors(torch, device, limit=limit)
+    x_train, y_train, x_test, y_test = data.mnist_tensors(torch, "cpu", limit=limit)
     TensorDataset = torch.utils.data.TensorDataset
     train_Data, test_Data = TensorDataset(x_train, y_train), TensorDataset(x_test, y_test)
     train_loader = opts.loader(train_Data, shuffle=True, batch_size=64)

@@ -49,7 +49,7 @@ def run(torch, device, say, opts):
         say.result(line)
 
     limit = 512 if opts.quick else None
-    x_train, y_train, x_test, y_test = data.mnist_tensors(torch, device, limit=limit)
+    x_train, y_train, x_test, y_test = data.mnist_tensors(torch, "cpu", limit=limit)
     TensorDataset = torch.utils.data.TensorDataset
     train_loader = opts.loader(TensorDataset(x_train, y_train), shuffle=True, batch_size=256)
     test_loader = opts.loader(TensorDataset(x_test, y_test), shuffle=False, batch_size=256)

@@ -65,8 +65,20 @@ class Narrator:
         self._write(line + "\n")
 
     def _write(self, text):
+        if _bars_showing():   # lift the progress bar, print, put it back
+            from tqdm import tqdm
+            with tqdm.external_write_mode(file=self.stream):
+                self.stream.write(text)
+                self.stream.flush()
+            return
         self.stream.write(text)
         self.stream.flush()
+
+
+def _bars_showing():
+    tqdm = sys.modules.get("tqdm")
+    instances = getattr(getattr(tqdm, "tqdm", None), "_instances", None)
+    return bool(instances)
 
 
 def _is_tty(stream):

@@ -8,7 +8,7 @@ def one_line(lesson, result, lang="en"):
                 else f"lesson {lesson.code} stopped.")
     timing = f"{result['seconds']:.1f} s"
     if result.get("seconds_per_epoch"):
-        timing += f", {_seconds(result['seconds_per_epoch'])}/epoch"
+        timing += f", {seconds(result['seconds_per_epoch'])}/epoch"
     where = f"{result['engine']} ({result['device']})"
     if lang == "zh":
         return f"第 {lesson.code} 课完成（{timing}，{where}）：{result['summary']}"
@@ -25,7 +25,8 @@ def files_written(result, lang="en"):
     return "\n".join([head] + [f"  {what:<{width}}  {path}" for what, path in files])
 
 
-def _seconds(s):
+def seconds(s):
+    """A duration for people: 154 µs, 12.3 ms, 1.25 s."""
     if s < 1e-3:
         return f"{s * 1e6:.0f} µs"
     return f"{s * 1000:.1f} ms" if s < 0.1 else f"{s:.2f} s"

@@ -49,7 +49,7 @@ def test_lesson19_all_three_networks_agree_in_compare(tmp_path):
 def test_the_table_shows_checkpoints_timing_and_the_largest_difference(tmp_path):
     text = format_table(compared(7, tmp_path))
     assert "torch" in text and "edu" in text and "loss [0]" in text and "loss [999]" in text
-    assert "predict(4)" in text and "seconds per epoch" in text
+    assert "predict(4)" in text and "time per epoch" in text
     assert "largest difference over all 1000 recorded losses" in text
 
 
