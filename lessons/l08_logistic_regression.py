@@ -47,6 +47,10 @@ def run(torch, device, say, opts):
             f"output.",
             zh=f"计算图在 {svg}（Linear、SIGMOID、BCE）；{html} 逐步展示反向传播。"
                f"sigmoid 与 BCE 合起来，在线性层输出处的梯度正好是 y_hat - y。")
+    say("Training, 1000 epochs: the same four steps as linear regression — forward, loss, "
+        "zero_grad, backward, step. Only the model's sigmoid and the loss changed.",
+        zh="训练 1000 次：与线性回归相同的步骤——前馈、算损失、梯度清零、反向传播、更新。"
+           "变化的只有模型里的 sigmoid 和损失函数。")
     losses = []
     bar = opts.epochs(1000)
     for epoch in bar:

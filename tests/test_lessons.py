@@ -270,3 +270,16 @@ def test_the_console_script_points_at_main():
 
 def test_find_accepts_5_and_05():
     assert find("5") is find("05") is find(5)
+
+
+@needs_torch
+def test_cuda_is_used_when_torch_sees_a_gpu(monkeypatch):
+    torch = get_engine("torch")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    assert resolve_device("torch", "cuda") == "cuda"
+    assert resolve_device("torch", "cuda:0") == "cuda:0"
+    with pytest.raises(EngineError, match="1 CUDA device"):
+        resolve_device("torch", "cuda:3")
+    with pytest.raises(EngineError, match="CPU only"):
+        resolve_device("edu", "cuda")
