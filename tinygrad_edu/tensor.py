@@ -339,8 +339,9 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self._data.shape[0]))
 
-    def __hash__(self):
-        return id(self)
+    # by identity, as torch's (== compares elementwise, so Python would drop the hash);
+    # object's own C-level hash keeps dict/set lookups (optimizer state, graph walks) fast
+    __hash__ = object.__hash__
 
     def __repr__(self):
         suffixes = []

@@ -182,10 +182,10 @@ class TensorMath:
         return A.Tanh.apply(self._floating())
 
     def softmax(self, dim):
-        return A.Softmax.apply(self._floating(), self._dim(dim))
+        return A.Softmax.apply(self._floating(), dim=self._dim(dim))
 
     def log_softmax(self, dim):
-        return A.LogSoftmax.apply(self._floating(), self._dim(dim))
+        return A.LogSoftmax.apply(self._floating(), dim=self._dim(dim))
 
     # -- reductions -------------------------------------------------------------------------
     def sum(self, dim=None, keepdim=False):

@@ -1,6 +1,8 @@
 """The Tensor's shape methods: reshape/view/flatten/squeeze/unsqueeze, permute/transpose/t,
 expand/repeat, indexing (``x[...]``), and torch.cat / torch.stack. They move numbers around
 without changing them; their Functions live in ``ops/shape.py``."""
+import math
+
 import numpy as np
 
 from . import dtypes
@@ -39,7 +41,9 @@ class TensorShape:
         if not shape:
             return self.reshape(1)
         start, end = self._dim(start_dim), self._dim(end_dim)
-        new = shape[:start] + (int(np.prod(shape[start:end + 1])),) + shape[end + 1:]
+        if start == end:  # nothing to flatten: torch returns the tensor itself
+            return self
+        new = shape[:start] + (math.prod(shape[start:end + 1]),) + shape[end + 1:]
         return S.Reshape.apply(self, new)
 
     def squeeze(self, dim=None):

@@ -95,7 +95,7 @@ def run_backward(root, gradient=None, retain_graph=False, trace=None, sink=_accu
             continue
         if node.saved is FREED:
             raise RuntimeError(_FREED_MESSAGE)
-        input_grads = node.backward(node, g)
+        input_grads = node.backward(node, g)   # the chain rule, one node: g · ∂out/∂input
         if type(input_grads) is not tuple:
             input_grads = (input_grads,)
         if trace is not None:
@@ -105,7 +105,7 @@ def run_backward(root, gradient=None, retain_graph=False, trace=None, sink=_accu
             if out is not None:
                 sink(out, g, handed)
         for t, gi, need in zip(node.inputs, input_grads, node.needs_input_grad):
-            if not need or gi is None:
+            if gi is None or not need:
                 continue
             if gi.shape != t._data.shape:
                 raise RuntimeError(f"{node.name()} returned a gradient of shape {gi.shape} for "
@@ -113,11 +113,10 @@ def run_backward(root, gradient=None, retain_graph=False, trace=None, sink=_accu
             fn = t.grad_fn
             if fn is None:
                 sink(t, gi, handed)
-            elif fn in grads:
-                grads[fn] = grads[fn] + gi  # a tensor used twice receives the sum
             else:
-                grads[fn] = gi
-        if not retain_graph and node.saved != ():
+                earlier = grads.get(fn)
+                grads[fn] = gi if earlier is None else earlier + gi  # used twice: the sum
+        if not retain_graph and node.saved:
             node.saved = FREED
 
 

@@ -20,11 +20,11 @@ class Function:
     formula = ""     # the local derivative as the step-through viewer shows it
     torch_name = None  # torch's grad_fn name, e.g. "MmBackward0" (default: <Class>Backward0)
 
-    def __init__(self):
-        self.saved = ()
-        self.inputs = ()             # one entry per positional argument: a Tensor or None
-        self.needs_input_grad = ()   # which inputs want a gradient
-        self.retained = None         # weakref to the output when it asked .retain_grad()
+    # what a fresh node holds (class attributes: a node only stores what differs)
+    saved = ()              # the arrays forward kept for backward
+    inputs = ()             # one entry per positional argument: a Tensor or None
+    needs_input_grad = ()   # which inputs want a gradient
+    retained = None         # weakref to the output when it asked .retain_grad()
 
     def save_for_backward(self, *arrays):
         self.saved = arrays
@@ -43,9 +43,9 @@ class Function:
                 raise
             raise RuntimeError(message) from None
         if grad_mode._state["enabled"]:
-            needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
-            if True in needs:
-                ctx.inputs = tuple(a if isinstance(a, Tensor) else None for a in args)
+            needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
+            if True in needs:  # record the node: the output remembers how it was made
+                ctx.inputs = tuple([a if isinstance(a, Tensor) else None for a in args])
                 ctx.needs_input_grad = needs
                 return Tensor._make(out, True, ctx)
         return Tensor._make(out, False, None)

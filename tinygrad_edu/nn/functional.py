@@ -62,24 +62,15 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 
 
 # -- linear and convolution --------------------------------------------------------------------
-_LINEAR_TORCH_NAMES = {(2, True): "AddmmBackward0", (2, False): "MmBackward0",
-                       (1, False): "SqueezeBackward4"}
-
-
 def linear(input, weight, bias=None):
     """torch.nn.functional.linear: y = x @ Wᵀ + b, one fused node (torch's AddmmBackward0)."""
-    if input.dtype != weight.dtype:
+    if input._data.dtype != weight._data.dtype:
         names = {"float32": "float", "float64": "double", "int64": "long int"}
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{names.get(input._data.dtype.name, input._data.dtype.name)} != "
                            f"{names.get(weight._data.dtype.name, weight._data.dtype.name)} "
                            f"(convert the input, e.g. x.float())")
-    out = L.Linear.apply(input, weight, bias)
-    if out.grad_fn is not None:  # the name torch's graph would show for this input shape
-        out.grad_fn.torch_name = _LINEAR_TORCH_NAMES.get(
-            (input.dim(), bias is not None),
-            "UnsafeViewBackward0" if bias is None else "ViewBackward0")
-    return out
+    return L.Linear.apply(input, weight, bias)
 
 
 def _conv_padding(padding, weight, stride, dilation):

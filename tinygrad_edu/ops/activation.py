@@ -63,7 +63,7 @@ class Softmax(Function):
     formula = "∂softmax/∂a = s·(g - Σ g·s)"
 
     @staticmethod
-    def forward(ctx, a, dim):
+    def forward(ctx, a, *, dim):
         xp = array_module(a)
         e = xp.exp(a - a.max(axis=dim, keepdims=True))  # shift by the max: e ≤ 1, no overflow
         s = e / e.sum(axis=dim, keepdims=True)
@@ -74,7 +74,7 @@ class Softmax(Function):
     @staticmethod
     def backward(ctx, g):
         (s,) = ctx.saved
-        return s * (g - (g * s).sum(axis=ctx.dim, keepdims=True)), None
+        return s * (g - (g * s).sum(axis=ctx.dim, keepdims=True))
 
 
 class LogSoftmax(Function):
@@ -82,7 +82,7 @@ class LogSoftmax(Function):
     formula = "∂log_softmax/∂a = g - softmax·Σg"
 
     @staticmethod
-    def forward(ctx, a, dim):
+    def forward(ctx, a, *, dim):
         out = log_softmax_array(a, dim)
         ctx.save_for_backward(out)
         ctx.dim = dim
@@ -92,7 +92,7 @@ class LogSoftmax(Function):
     def backward(ctx, g):
         (out,) = ctx.saved
         xp = array_module(out)
-        return g - xp.exp(out) * g.sum(axis=ctx.dim, keepdims=True), None
+        return g - xp.exp(out) * g.sum(axis=ctx.dim, keepdims=True)
 
 
 def log_softmax_array(a, dim):

@@ -63,6 +63,12 @@ class MatMul(Function):
         return ga, gb
 
 
+# torch's grad_fn name for x @ Wᵀ + b by (x.ndim, has bias): addmm for a batch with bias,
+# mm without; other ranks end in a view of the flattened product
+_LINEAR_NAMES = {(2, True): "AddmmBackward0", (2, False): "MmBackward0",
+                 (1, False): "SqueezeBackward4"}
+
+
 class Linear(Function):
     label = "LINEAR"
     formula = "y = x@Wᵀ + b:  ∂y/∂x = g @ W   ∂y/∂W = gᵀ @ x   ∂y/∂b = Σ g"
@@ -75,6 +81,10 @@ class Linear(Function):
                                f"({_dims((int(np.prod(x.shape[:-1])),) + x.shape[-1:])} and "
                                f"{_dims(weight.shape[::-1])})")
         ctx.save_for_backward(x, weight)
+        key = (x.ndim, bias is not None)
+        if key != (2, True):
+            ctx.torch_name = _LINEAR_NAMES.get(
+                key, "ViewBackward0" if bias is not None else "UnsafeViewBackward0")
         out = x @ weight.T
         if bias is not None:
             out += bias
