@@ -235,7 +235,7 @@ def _write_archive(fh, manifest, arrays):
 # -- loading -------------------------------------------------------------------------------
 def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None,
          **kwargs):
-    """torch.load(f): read what ``save`` wrote, from a path or a binary file object.
+    """Like torch's load: read what ``save`` wrote, from a path or a binary file object.
 
     No code from the file is ever run.  Everything comes back on the CPU (``map_location``
     may name 'cpu').  A whole model needs its class defined or imported first; with
