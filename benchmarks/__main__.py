@@ -1,19 +1,14 @@
-"""python -m benchmarks [--quick] [--out docs/benchmarks.md]
+"""python -m benchmarks [--quick] [--case NAME] [--threads N] [--out docs/benchmarks.md]
 
 Times each training step on tinygrad_edu, real torch (CPU, same thread count) and the
 hand-written NumPy floor, in one process with the engines interleaved, and writes the
-table of medians and ratios into docs/benchmarks.md (between the results markers; the
-notes around them are kept)."""
+table of medians and paired ratios into docs/benchmarks.md (between the results markers;
+the notes around them are kept). Only a full run (no --quick, no --case) writes the file
+unless --out names one."""
 import argparse
 import os
 import platform
 import sys
-
-import numpy as np
-
-import tinygrad_edu
-
-from . import cases, epoch, timing
 
 GOALS = {  # case name prefix -> (max ratio to torch, max ratio to the NumPy floor)
     "MLP": (1.0, 1.15),
@@ -21,16 +16,28 @@ GOALS = {  # case name prefix -> (max ratio to torch, max ratio to the NumPy flo
     "LeNet": (1.5, None),
 }
 START, END = "<!-- results -->", "<!-- /results -->"
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def _engines():
+def _set_threads(threads):
+    """BLAS libraries read their thread count when NumPy / torch load: set it before."""
+    if "numpy" in sys.modules and any(os.environ.get(v) != str(threads)
+                                      for v in THREAD_VARIABLES):
+        print(f"note: NumPy is already loaded, its BLAS keeps its thread count "
+              f"(run as `python -m benchmarks --threads {threads}`)")
+    for variable in THREAD_VARIABLES:
+        os.environ[variable] = str(threads)
+
+
+def _engines(threads):
+    import tinygrad_edu
     engines = {"edu": tinygrad_edu}
     try:
         import torch
     except ImportError:
         print("real torch is not installed: timing tinygrad_edu and the NumPy floor only")
         return engines, None
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(threads)
     engines["torch"] = torch
     return engines, torch
 
@@ -48,42 +55,70 @@ def _verdict(ratio, limit):
     return f"{'✅' if ratio <= limit else '❌'} ≤ {limit:g}×"
 
 
-def run(quick=False):
-    engines, torch = _engines()
+def _selected(name, patterns):
+    return not patterns or any(p.lower() in name.lower() for p in patterns)
+
+
+def run(quick=False, patterns=(), threads=1, settle=0.1):
+    """Time every selected case; returns (rows, memory or None, torch module or None)."""
+    from . import cases, epoch, timing
+    import tinygrad_edu
+    engines, torch = _engines(threads)
+    settle = settle if threads > 1 else 0.0  # single-threaded: no worker threads to wait for
     rows = []
-    all_cases = cases.all_cases() + [epoch.lesson15_epoch_case()]
-    for case in all_cases:
+    for case in cases.all_cases() + [epoch.lesson15_epoch_case()]:
+        if not _selected(case.name, patterns):
+            continue
         steps = case.steps(engines)
         repeats, inner = (2, 1) if quick else (15, 5)
         if case.name.startswith("one epoch"):
             repeats, inner = (1, 1) if quick else (5, 1)
-        med = timing.interleaved_medians(steps, repeats=repeats, inner=inner,
-                                         warmup=1 if quick else 3)
-        rows.append((case.name, med))
+        samples = timing.interleaved_samples(steps, repeats=repeats, inner=inner,
+                                             warmup=1 if quick else 3, settle=settle)
+        rows.append((case.name, samples))
+        med = timing.medians(samples)
         print(f"{case.name}: " + ", ".join(f"{k} {v * 1e3:.3f} ms" for k, v in med.items()),
               flush=True)
-    dnn = cases.all_cases()[2].steps({"edu": tinygrad_edu})
-    growth_steps = 500 if quick else 10_000
-    growth = timing.memory_growth(dnn["edu"], steps=growth_steps)
-    peak = timing.peak_memory(cases.all_cases()[0].steps({"edu": tinygrad_edu})["edu"])
-    peak_floor = timing.peak_memory(cases.all_cases()[0].steps({"edu": tinygrad_edu})["numpy"])
-    return rows, {"growth": growth, "growth_steps": growth_steps, "peak": peak,
-                  "peak_floor": peak_floor}, torch
+    memory = None
+    if _selected("memory", patterns):
+        dnn = cases.all_cases()[2].steps({"edu": tinygrad_edu})
+        growth_steps = 500 if quick else 10_000
+        growth = timing.memory_growth(dnn["edu"], steps=growth_steps)
+        mlp = cases.all_cases()[0].steps({"edu": tinygrad_edu})
+        memory = {"growth": growth, "growth_steps": growth_steps,
+                  "peak": timing.peak_memory(mlp["edu"]),
+                  "peak_floor": timing.peak_memory(mlp["numpy"])}
+    return rows, memory, torch
 
 
-def table(rows, memory, torch):
+def _ratio_text(ratio, spread):
+    if ratio is None:
+        return "–"
+    return f"{ratio:.2f}×" + (f" ±{spread:.2f}" if spread is not None else "")
+
+
+def table(rows, memory, torch, threads=1, load=None):
+    """The markdown results: one row per case, ratios paired round by round."""
+    import numpy as np
+    import tinygrad_edu
+    from . import timing
+    load_text = ""
+    if load:
+        load_text = f" Load average (1 min) {load[0]:.2f} before, {load[1]:.2f} after."
     lines = [
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, NumPy {np.__version__}, "
-        f"torch {torch.__version__ if torch else 'not installed'} "
-        f"({torch.get_num_threads() if torch else '-'} threads), tinygrad_edu "
-        f"{tinygrad_edu.__version__}.", "",
+        f"torch {torch.__version__ if torch else 'not installed'}, tinygrad_edu "
+        f"{tinygrad_edu.__version__}; {threads} BLAS/torch thread(s).{load_text}", "",
+        "Times are medians; ratios are the median of the ratios measured round by round "
+        "(± half their interquartile range).", "",
         "| step | tinygrad_edu | torch (CPU) | NumPy floor | edu / torch | edu / floor | goal |",
         "|---|---:|---:|---:|---:|---:|---|"]
-    for name, med in rows:
+    for name, samples in rows:
+        med = timing.medians(samples)
         edu, ref, flo = med.get("edu"), med.get("torch"), med.get("numpy")
-        r_torch = edu / ref if ref else None
-        r_floor = edu / flo if flo else None
+        r_torch, s_torch = timing.paired_ratio(samples, "edu", "torch")
+        r_floor, s_floor = timing.paired_ratio(samples, "edu", "numpy")
         goal = _goal(name)
         verdict = ""
         if goal:
@@ -92,15 +127,17 @@ def table(rows, memory, torch):
                 _verdict(r_floor, goal[1]) + (" floor" if goal[1] else "")) if v.strip())
         fmt = (lambda v: f"{v * 1e3:.3f} ms" if v else "–")
         lines.append(f"| {name} | {fmt(edu)} | {fmt(ref)} | {fmt(flo)} | "
-                     f"{f'{r_torch:.2f}×' if r_torch else '–'} | "
-                     f"{f'{r_floor:.2f}×' if r_floor else '–'} | {verdict} |")
-    kib = memory["growth"] / 1024
-    lines += ["",
-              f"Memory: growth over {memory['growth_steps']:,} DNN batch-1 steps on tinygrad_edu: "
-              f"{kib:+.1f} KiB ({'✅ flat' if abs(kib) < 256 else '❌ grows'}). Peak traced "
-              f"memory of one MLP batch-64 step: tinygrad_edu {memory['peak'] / 2**20:.1f} MiB, "
-              f"NumPy floor {memory['peak_floor'] / 2**20:.1f} MiB (tracemalloc; torch's own "
-              f"allocator is not traced)."]
+                     f"{_ratio_text(r_torch, s_torch)} | {_ratio_text(r_floor, s_floor)} | "
+                     f"{verdict} |")
+    if memory:
+        kib = memory["growth"] / 1024
+        lines += ["",
+                  f"Memory: growth over {memory['growth_steps']:,} DNN batch-1 steps on "
+                  f"tinygrad_edu: {kib:+.1f} KiB ({'✅ flat' if abs(kib) < 256 else '❌ grows'})."
+                  f" Peak traced memory of one MLP batch-64 step: tinygrad_edu "
+                  f"{memory['peak'] / 2**20:.1f} MiB, NumPy floor "
+                  f"{memory['peak_floor'] / 2**20:.1f} MiB (tracemalloc; torch's own "
+                  f"allocator is not traced)."]
     return "\n".join(lines)
 
 
@@ -115,16 +152,37 @@ def write(path, text):
         f.write(before + START + "\n" + text + "\n" + END + after)
 
 
+def _load():
+    try:
+        return os.getloadavg()[0]
+    except OSError:  # not available on every system
+        return None
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="few repeats (a smoke test)")
+    p.add_argument("--case", action="append", default=[], metavar="NAME",
+                   help="run only the cases whose name contains NAME (repeatable; 'memory' "
+                        "selects the memory check), e.g. --case MLP --case LeNet")
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1,
+                   help="BLAS and torch threads (default: one per core)")
+    p.add_argument("--settle", type=float, default=0.1,
+                   help="seconds of pause before each engine's turn, so the previous "
+                        "engine's worker threads stop spinning (default 0.1; multi-threaded "
+                        "runs only)")
     p.add_argument("--out", default=None,
-                   help="markdown file to update (default docs/benchmarks.md; none with --quick)")
+                   help="markdown file to update (default docs/benchmarks.md for a full run)")
     args = p.parse_args(argv)
-    rows, memory, torch = run(args.quick)
-    text = table(rows, memory, torch)
+    _set_threads(args.threads)
+    load_before = _load()
+    rows, memory, torch = run(args.quick, args.case, args.threads, args.settle)
+    load_after = _load()
+    load = (load_before, load_after) if load_before is not None else None
+    text = table(rows, memory, torch, args.threads, load)
     print("\n" + text)
-    out = args.out or (None if args.quick else os.path.join("docs", "benchmarks.md"))
+    full_run = not args.quick and not args.case
+    out = args.out or (os.path.join("docs", "benchmarks.md") if full_run else None)
     if out:
         os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
         write(out, text)

@@ -71,43 +71,58 @@ class MLP:
 
 
 def _im2col(x, k):
-    """(N, C, H, W) -> (N, H-k+1, W-k+1, C*k*k) as a strided view (no copy yet)."""
-    win = np.lib.stride_tricks.sliding_window_view(x, (k, k), axis=(2, 3))  # N,C,Ho,Wo,k,k
-    return win.transpose(0, 2, 3, 1, 4, 5)
+    """(N, C, H, W) -> cols (C·k·k, N·Ho·Wo): row (c, i, j) holds x[n, c, y+i, x+j] for
+    every output pixel (n, y, x); built from a strided view, copied once."""
+    n, c, h, w = x.shape
+    ho, wo = h - k + 1, w - k + 1
+    s_n, s_c, s_h, s_w = x.strides
+    view = np.lib.stride_tricks.as_strided(x, (c, k, k, n, ho, wo),
+                                           (s_c, s_h, s_w, s_n, s_h, s_w), writeable=False)
+    return np.ascontiguousarray(view).reshape(c * k * k, n * ho * wo)
 
 
 def _conv_forward(x, W, b):
+    """Valid convolution, stride 1: one matrix product (O, C·k·k) @ cols. The result is
+    returned as an (N, O, Ho, Wo) view of the (O, N, Ho, Wo) product (no copy)."""
     n, c, h, w = x.shape
     o, _, k, _ = W.shape
-    cols = _im2col(x, k).reshape(n * (h - k + 1) * (w - k + 1), c * k * k)
-    out = cols @ W.reshape(o, -1).T + b
-    return out.reshape(n, h - k + 1, w - k + 1, o).transpose(0, 3, 1, 2), cols
+    cols = _im2col(x, k)
+    out = W.reshape(o, -1) @ cols
+    out += b[:, None]
+    return out.reshape(o, n, h - k + 1, w - k + 1).transpose(1, 0, 2, 3), cols
 
 
 def _conv_backward(g, x_shape, cols, W, need_x=True):
     n, c, h, w = x_shape
     o, _, k, _ = W.shape
     ho, wo = h - k + 1, w - k + 1
-    g2 = g.transpose(0, 2, 3, 1).reshape(-1, o)
-    gW = (g2.T @ cols).reshape(W.shape)
-    gb = g2.sum(axis=0)
+    g2 = g.transpose(1, 0, 2, 3).reshape(o, -1)  # (O, N·Ho·Wo), as the product was laid out
+    gW = (g2 @ cols.T).reshape(W.shape)
+    gb = g2.sum(axis=1)
     if not need_x:
         return None, gW, gb
-    gcols = (g2 @ W.reshape(o, -1)).reshape(n, ho, wo, c, k, k)
-    gx = np.zeros(x_shape, dtype=g.dtype)
+    gcols = (W.reshape(o, -1).T @ g2).reshape(c, k, k, n, ho, wo)
+    gx = np.zeros((c, n, h, w), dtype=g.dtype)
     for i in range(k):  # add each kernel offset's contribution back (col2im)
         for j in range(k):
-            gx[:, :, i:i + ho, j:j + wo] += gcols[:, :, :, :, i, j].transpose(0, 3, 1, 2)
-    return gx, gW, gb
+            gx[:, :, i:i + ho, j:j + wo] += gcols[:, i, j]
+    return gx.transpose(1, 0, 2, 3), gW, gb
 
 
 def _avgpool(x):
-    n, c, h, w = x.shape
-    return x.reshape(n, c, h // 2, 2, w // 2, 2).mean(axis=(3, 5))
+    """2x2 average pooling, stride 2: the four corners of each window, added."""
+    return (x[:, :, 0::2, 0::2] + x[:, :, 0::2, 1::2] + x[:, :, 1::2, 0::2]
+            + x[:, :, 1::2, 1::2]) * 0.25
 
 
 def _avgpool_backward(g):
-    return np.repeat(np.repeat(g, 2, axis=2), 2, axis=3) * 0.25
+    n, c, h, w = g.shape
+    gx = np.empty((n, c, 2 * h, 2 * w), dtype=g.dtype)
+    share = g * 0.25
+    for i in (0, 1):
+        for j in (0, 1):
+            gx[:, :, i::2, j::2] = share
+    return gx
 
 
 class LeNet:

@@ -1,24 +1,61 @@
-"""Timing and memory helpers: interleaved engines, medians, tracemalloc."""
+"""Timing and memory helpers: interleaved engines, paired ratios, tracemalloc.
+
+Timing on a shared machine is noisy, so every number here is relative and interleaved:
+
+* the engines take turns, round after round (the order rotates each round), so a slow
+  moment of the machine hits them all alike; a ratio is the median, over the rounds, of the
+  ratio measured *within* each round (a paired ratio), which cancels slow drifts of load;
+* before each engine's turn the machine settles for ``settle`` seconds and the step runs
+  once untimed: BLAS and OpenMP worker threads keep spinning for a while after their last
+  call, and without the pause they steal a core from whichever engine runs next (with two
+  cores that doubled torch's times after a NumPy turn, and the floor's after a torch turn).
+"""
 import gc
 import statistics
 import time
 import tracemalloc
 
 
-def interleaved_medians(steps, repeats=15, inner=5, warmup=3):
-    """Median seconds per call of each step, the engines taking turns in every round so
-    that a noisy moment of the machine hits them all alike."""
+def interleaved_samples(steps, repeats=15, inner=5, warmup=3, settle=0.0):
+    """Seconds per call of each step, one sample per round: {name: [seconds, ...]}."""
     for fn in steps.values():
         for _ in range(warmup):
             fn()
-    samples = {name: [] for name in steps}
-    for _ in range(repeats):
-        for name, fn in steps.items():
+    names = list(steps)
+    samples = {name: [] for name in names}
+    for r in range(repeats):
+        order = names[r % len(names):] + names[:r % len(names)]  # rotate who goes first
+        for name in order:
+            fn = steps[name]
+            if settle:
+                time.sleep(settle)
+                fn()  # wakes the thread pools; not timed
             t0 = time.perf_counter()
             for _ in range(inner):
                 fn()
             samples[name].append((time.perf_counter() - t0) / inner)
+    return samples
+
+
+def medians(samples):
     return {name: statistics.median(v) for name, v in samples.items()}
+
+
+def paired_ratio(samples, a, b):
+    """(median, spread) of a/b measured round by round; spread is half the interquartile
+    range of those ratios (how much they wandered while the benchmark ran)."""
+    if a not in samples or b not in samples:
+        return None, None
+    ratios = sorted(x / y for x, y in zip(samples[a], samples[b]))
+    if len(ratios) < 4:
+        return statistics.median(ratios), None
+    q1, _, q3 = statistics.quantiles(ratios, n=4)
+    return statistics.median(ratios), (q3 - q1) / 2
+
+
+def interleaved_medians(steps, repeats=15, inner=5, warmup=3, settle=0.0):
+    """Median seconds per call of each step (engines interleaved)."""
+    return medians(interleaved_samples(steps, repeats, inner, warmup, settle))
 
 
 def peak_memory(fn, calls=3):

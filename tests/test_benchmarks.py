@@ -18,6 +18,16 @@ def test_numpy_floor_matches_tinygrad_edu_step_by_step():
     np.testing.assert_allclose(edu, hand, rtol=1e-5)
 
 
+def test_numpy_floor_lenet_matches_tinygrad_edu_step_by_step():
+    import tinygrad_edu
+    case = cases.Case("LeNet-5, batch 8", cases.lenet, "ce", 0.9, 0.0,
+                      lambda: cases._mnist_batch(8), "lenet")
+    steps = case.steps({"edu": tinygrad_edu})
+    edu = [float(steps["edu"]()) for _ in range(3)]
+    hand = [steps["numpy"]() for _ in range(3)]
+    np.testing.assert_allclose(edu, hand, rtol=1e-4)
+
+
 def test_floor_lenet_conv_gradient_matches_finite_differences():
     rng = np.random.default_rng(0)
     x = rng.standard_normal((2, 3, 6, 6))
@@ -45,3 +55,34 @@ def test_benchmark_script_runs_quick(tmp_path):
                  "LeNet-5, batch 256", "one epoch of lesson 15", "Memory: growth"):
         assert name in text
     assert "edu / torch" in text
+
+
+def test_paired_ratio_is_the_median_of_round_by_round_ratios():
+    from benchmarks import timing
+    samples = {"edu": [2.0, 4.0, 9.0, 3.0, 2.2], "numpy": [1.0, 2.0, 3.0, 1.0, 2.0]}
+    ratio, spread = timing.paired_ratio(samples, "edu", "numpy")
+    assert ratio == pytest.approx(2.0)  # ratios 2, 2, 3, 3, 1.1
+    assert spread > 0
+    assert timing.paired_ratio(samples, "edu", "torch") == (None, None)
+
+
+def test_interleaved_samples_rotate_the_order_and_warm_each_turn():
+    from benchmarks import timing
+    calls = []
+    steps = {name: (lambda name=name: calls.append(name)) for name in ("a", "b", "c")}
+    samples = timing.interleaved_samples(steps, repeats=3, inner=2, warmup=0, settle=1e-4)
+    assert {k: len(v) for k, v in samples.items()} == {"a": 3, "b": 3, "c": 3}
+    turns = [calls[i] for i in range(0, len(calls), 3)]  # each turn: 1 untimed + 2 timed
+    assert turns == ["a", "b", "c", "b", "c", "a", "c", "a", "b"]
+
+
+def test_case_filter_times_only_the_named_case(tmp_path, monkeypatch, capsys):
+    from benchmarks.__main__ import THREAD_VARIABLES, main
+    for variable in THREAD_VARIABLES:  # main() sets them; restored after the test
+        monkeypatch.setenv(variable, "1")
+    out = tmp_path / "bench.md"
+    assert main(["--quick", "--threads", "1", "--case", "DNN 3-5-5-5-3, batch 1",
+                 "--out", str(out)]) == 0
+    text = out.read_text()
+    assert "| DNN 3-5-5-5-3, batch 1 |" in text
+    assert "MLP" not in text and "LeNet" not in text and "Memory" not in text

@@ -8,6 +8,7 @@
 3. leaves accumulate into ``.grad``; saved arrays are freed unless retain_graph=True.
 """
 import weakref
+from heapq import heappop, heappush
 
 import numpy as np
 
@@ -23,22 +24,15 @@ _FREED_MESSAGE = (
 
 
 def topological_order(root):
-    """Nodes reachable from ``root``, each before the nodes it depends on (root first)."""
-    order, done, stack = [], set(), [(root, False)]
+    """Nodes reachable from ``root``, each before the nodes it depends on (root first): the
+    order ``run_backward`` runs them in, newest node first (see there)."""
+    seen, stack = {root}, [root]
     while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        if node in done:
-            continue
-        done.add(node)
-        stack.append((node, True))
-        for t in node.inputs:
-            if t is not None and t.grad_fn is not None and t.grad_fn not in done:
-                stack.append((t.grad_fn, False))
-    order.reverse()  # post-order reversed: every consumer before what it consumes
-    return order
+        for t in stack.pop().inputs:
+            if t is not None and t.grad_fn is not None and t.grad_fn not in seen:
+                seen.add(t.grad_fn)
+                stack.append(t.grad_fn)
+    return sorted(seen, key=lambda node: -node.sequence_nr)
 
 
 def _accumulate(tensor, g, handed):
@@ -77,7 +71,7 @@ def run_backward(root, gradient=None, retain_graph=False, trace=None, sink=_accu
                 f"grad can be implicitly created only for scalar outputs (this output has shape "
                 f"{tuple(root._data.shape)}). Reduce it to one number first (e.g. loss.sum() or "
                 f"loss.mean()), or pass the gradient: out.backward(torch.ones_like(out)).")
-        seed = np.ones_like(root._data)
+        seed = np.ones(root._data.shape, root._data.dtype)  # dOut/dOut = 1
     else:
         seed = np.array(getattr(gradient, "_data", gradient), dtype=root._data.dtype)
         if seed.shape != root._data.shape:
@@ -88,11 +82,14 @@ def run_backward(root, gradient=None, retain_graph=False, trace=None, sink=_accu
     if root.grad_fn is None:  # backward on a leaf: its gradient is the seed itself
         sink(root, seed, handed)
         return
+    # Newest node first. A node is created after every node that made its inputs, so when
+    # it comes up, every node that consumes its output has already sent back its gradient:
+    # the waiting list is a heap ordered by creation number (torch's sequence_nr).
     grads = {root.grad_fn: seed}
-    for node in topological_order(root.grad_fn):
-        g = grads.pop(node, None)
-        if g is None:
-            continue
+    waiting = [(-root.grad_fn.sequence_nr, root.grad_fn)]
+    while waiting:
+        node = heappop(waiting)[1]
+        g = grads.pop(node)
         if node.saved is FREED:
             raise RuntimeError(_FREED_MESSAGE)
         input_grads = node.backward(node, g)   # the chain rule, one node: g · ∂out/∂input
@@ -113,9 +110,11 @@ def run_backward(root, gradient=None, retain_graph=False, trace=None, sink=_accu
             fn = t.grad_fn
             if fn is None:
                 sink(t, gi, handed)
+            elif fn in grads:
+                grads[fn] = grads[fn] + gi  # a tensor used twice receives the sum
             else:
-                earlier = grads.get(fn)
-                grads[fn] = gi if earlier is None else earlier + gi  # used twice: the sum
+                grads[fn] = gi
+                heappush(waiting, (-fn.sequence_nr, fn))
         if not retain_graph and node.saved:
             node.saved = FREED
 

@@ -6,6 +6,8 @@ positional input (the chain rule: upstream gradient times the local derivative).
 ``Function.apply`` runs forward and, when grad mode is on and an input requires grad,
 records the node: the instance itself is the output's ``grad_fn``.
 """
+import itertools
+
 import numpy as np
 
 from . import grad_mode
@@ -13,6 +15,7 @@ from ..ops._util import broadcast_error
 from .. import tensor as _tensor  # the module; Tensor is looked up when apply runs
 
 FREED = "freed"  # marks saved arrays released by backward (retain_graph=False)
+_sequence = itertools.count()  # numbers the recorded nodes in the order they are created
 
 
 class Function:
@@ -34,7 +37,16 @@ class Function:
         """Run forward on the inputs' arrays and record the node in the graph."""
         Tensor = _tensor.Tensor
         ctx = cls()
-        arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+        arrays, inputs, needs = [], [], []
+        for a in args:  # a Tensor gives forward its array; anything else passes as it is
+            if isinstance(a, Tensor):
+                arrays.append(a._data)
+                inputs.append(a)
+                needs.append(a._requires_grad)
+            else:
+                arrays.append(a)
+                inputs.append(None)
+                needs.append(False)
         try:
             out = cls.forward(ctx, *arrays, **kwargs)
         except ValueError as error:  # NumPy's broadcasting error, told in torch's words
@@ -42,12 +54,11 @@ class Function:
             if message is None or "broadcast" not in str(error):
                 raise
             raise RuntimeError(message) from None
-        if grad_mode._state["enabled"]:
-            needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
-            if True in needs:  # record the node: the output remembers how it was made
-                ctx.inputs = tuple([a if isinstance(a, Tensor) else None for a in args])
-                ctx.needs_input_grad = needs
-                return Tensor._make(out, True, ctx)
+        if True in needs and grad_mode._state["enabled"]:
+            # record the node: the output remembers the operation that made it
+            ctx.inputs, ctx.needs_input_grad = tuple(inputs), tuple(needs)
+            ctx.sequence_nr = next(_sequence)  # creation order: backward runs newest first
+            return Tensor._make(out, True, ctx)
         return Tensor._make(out, False, None)
 
     @staticmethod

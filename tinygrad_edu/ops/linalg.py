@@ -95,10 +95,8 @@ class Linear(Function):
         x, weight = ctx.saved
         need_x, need_w, need_b = (ctx.needs_input_grad + (False,))[:3]
         gx = g @ weight if need_x else None
-        gw = gb = None
-        if need_w:
-            g2 = g.reshape(-1, g.shape[-1])
-            gw = g2.T @ x.reshape(-1, x.shape[-1])
-        if need_b:
-            gb = g.reshape(-1, g.shape[-1]).sum(axis=0)
+        if g.ndim != 2:  # a batch of any shape: its rows are all the samples
+            g, x = g.reshape(-1, g.shape[-1]), x.reshape(-1, x.shape[-1])
+        gw = g.T @ x if need_w else None
+        gb = g.sum(axis=0) if need_b else None
         return gx, gw, gb

@@ -171,7 +171,7 @@ class NLLLoss(Function):
         keep = t != ignore_index
         safe_t = np.where(keep, t, 0)
         n_classes = x2.shape[1]
-        if keep.any() and (safe_t.min() < 0 or safe_t.max() >= n_classes):
+        if safe_t.size and (safe_t.min() < 0 or safe_t.max() >= n_classes) and keep.any():
             bad = safe_t[(safe_t < 0) | (safe_t >= n_classes)][0]
             raise IndexError(f"Target {bad} is out of bounds. There are {n_classes} classes "
                              f"(valid targets are 0..{n_classes - 1})")
@@ -182,7 +182,7 @@ class NLLLoss(Function):
         loss = -logp[rows, safe_t] * w
         count = w.sum()
         ctx.save_for_backward(logp, safe_t, w)
-        ctx.info = (x.shape, reduction, count)
+        ctx.info = (x.shape, reduction, count, rows)
         if x.ndim >= 3:  # torch's names for the image-shaped (N, C, d1, ...) form
             ctx.torch_name = ("ViewBackward0" if reduction == "none" and x.ndim != 4 else
                               "NllLoss2DBackward0")
@@ -193,19 +193,18 @@ class NLLLoss(Function):
     @classmethod
     def backward(cls, ctx, g):
         logp, t, w = ctx.saved
-        shape, reduction, count = ctx.info
+        shape, reduction, count, rows = ctx.info
         if reduction == "none":
-            g_rows = g.reshape(-1) * w
-        else:
-            g_rows = (g / count if reduction == "mean" else g) * w
-        rows = np.arange(len(t))
+            g_rows = (g.reshape(-1) * w)[:, None]
+        else:  # one number for every row: (g / count) · w
+            g_rows = (g / count if reduction == "mean" else g) * w[:, None]
         if cls.from_logits:  # softmax - one_hot, the famous cross-entropy gradient
             grad = np.exp(logp)
             grad[rows, t] -= 1
-            grad *= g_rows.reshape(-1, 1) if np.ndim(g_rows) else g_rows
+            grad *= g_rows
         else:
             grad = np.zeros_like(logp)
-            grad[rows, t] = -g_rows
+            grad[rows, t] = -g_rows[:, 0]
         return _classes_back(grad.astype(logp.dtype, copy=False), shape), None
 
 

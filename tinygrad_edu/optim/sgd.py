@@ -12,8 +12,6 @@ For each parameter p with gradient g, one step does
         g = buf                          otherwise
     p = p - lr * g
 """
-import numpy as np
-
 from ..tensor import Tensor
 from .optimizer import Optimizer, as_float
 
@@ -57,34 +55,23 @@ class SGD(Optimizer):
         return loss
 
     def _update(self, p, lr, momentum, dampening, weight_decay, nesterov, maximize):
-        param, d_p = p._data, p.grad._data  # .grad is read, never written
-        if maximize or weight_decay != 0:
-            direction = self._buffer(param, "d_p")
-            if maximize:
-                np.negative(d_p, out=direction)                  # g = -g
-            else:
-                direction[...] = d_p
-            if weight_decay != 0:
-                decay = np.multiply(param, weight_decay, out=self._buffer(param, "tmp"))
-                direction += decay                               # g = g + wd * p
-            d_p = direction
+        # plain NumPy on the arrays: the update builds no graph; .grad is read, never written
+        d_p = p.grad._data
+        if maximize:
+            d_p = -d_p                                           # g = -g
+        if weight_decay != 0:
+            d_p = d_p + weight_decay * p._data                   # g = g + wd * p
         if momentum != 0:
             state = self.state[p]
             buf = state.get("momentum_buffer")
             if buf is None:                                      # buf = g (first step)
-                buf = state["momentum_buffer"] = Tensor._make(np.array(d_p, copy=True),
-                                                              False, None)
+                buf = state["momentum_buffer"] = Tensor._make(d_p.copy(), False, None)
             else:                                                # buf = m*buf + (1-d)*g
                 b = buf._data
                 b *= momentum
-                if dampening == 0:
-                    b += d_p
-                else:
-                    b += np.multiply(d_p, 1 - dampening, out=self._buffer(param, "tmp"))
-            if nesterov:                                         # g = g + m*buf
-                look_ahead = np.multiply(buf._data, momentum, out=self._buffer(param, "tmp"))
-                d_p = np.add(d_p, look_ahead, out=look_ahead)
+                b += d_p if dampening == 0 else (1 - dampening) * d_p
+            if nesterov:
+                d_p = d_p + momentum * buf._data                 # g = g + m*buf
             else:
                 d_p = buf._data                                  # g = buf
-        step = np.multiply(d_p, -lr, out=self._buffer(param, "tmp"))
-        param += step                                            # p = p - lr*g
+        p._data -= lr * d_p                                      # p = p - lr*g (in place)
