@@ -30,8 +30,11 @@ def pad2d(x, padding, value=0):
     """Pad the last two axes: padding = ((top, bottom), (left, right))."""
     if not any(padding[0]) and not any(padding[1]):
         return x
-    widths = ((0, 0),) * (x.ndim - 2) + tuple(padding)
-    return np.pad(x, widths, constant_values=value)
+    (top, bottom), (left, right) = padding
+    h, w = x.shape[-2:]
+    out = np.full(x.shape[:-2] + (top + h + bottom, left + w + right), value, x.dtype)
+    out[..., top:top + h, left:left + w] = x  # the image in the middle of the border
+    return out
 
 
 def _offsets(kernel, dilation, stride, out_hw):
