@@ -11,29 +11,37 @@ Timing on a shared machine is noisy, so every number here is relative and interl
   cores that doubled torch's times after a NumPy turn, and the floor's after a torch turn).
 """
 import gc
+import math
 import statistics
 import time
 import tracemalloc
 
 
-def interleaved_samples(steps, repeats=15, inner=5, warmup=3, settle=0.0):
-    """Seconds per call of each step, one sample per round: {name: [seconds, ...]}."""
-    for fn in steps.values():
+def interleaved_samples(steps, repeats=15, inner=5, warmup=3, settle=0.0, min_turn=0.0):
+    """Seconds per call of each step, one sample per round: {name: [seconds, ...]}.
+    Each turn runs a step ``inner`` times, or more for a fast step, so that the turn lasts
+    at least ``min_turn`` seconds (a turn of a few microseconds measures only noise)."""
+    calls = {}
+    for name, fn in steps.items():
+        elapsed = 0.0
         for _ in range(warmup):
+            t0 = time.perf_counter()
             fn()
+            elapsed = time.perf_counter() - t0
+        calls[name] = max(inner, math.ceil(min_turn / elapsed)) if elapsed and min_turn else inner
     names = list(steps)
     samples = {name: [] for name in names}
     for r in range(repeats):
         order = names[r % len(names):] + names[:r % len(names)]  # rotate who goes first
         for name in order:
-            fn = steps[name]
+            fn, n = steps[name], calls[name]
             if settle:
                 time.sleep(settle)
                 fn()  # wakes the thread pools; not timed
             t0 = time.perf_counter()
-            for _ in range(inner):
+            for _ in range(n):
                 fn()
-            samples[name].append((time.perf_counter() - t0) / inner)
+            samples[name].append((time.perf_counter() - t0) / n)
     return samples
 
 

@@ -86,3 +86,20 @@ def test_case_filter_times_only_the_named_case(tmp_path, monkeypatch, capsys):
     text = out.read_text()
     assert "| DNN 3-5-5-5-3, batch 1 |" in text
     assert "MLP" not in text and "LeNet" not in text and "Memory" not in text
+
+
+def test_a_fast_step_runs_more_times_per_turn():
+    import time
+    from benchmarks import timing
+    counts = {"fast": 0, "slow": 0}
+
+    def fast():
+        counts["fast"] += 1
+
+    def slow():
+        counts["slow"] += 1
+        time.sleep(0.004)
+    timing.interleaved_samples({"fast": fast, "slow": slow}, repeats=2, inner=2, warmup=1,
+                               min_turn=0.004)
+    assert counts["slow"] == 1 + 2 * 2  # warm-up, then two turns of `inner` calls
+    assert counts["fast"] > 100
