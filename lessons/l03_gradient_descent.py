@@ -3,6 +3,7 @@
 The cost (the MSE over all samples) and its derivative are written out, no autograd:
 ``cost = mean((x*w - y)^2)``, ``d cost / dw = mean(2 * x * (x*w - y))``, and each epoch
 moves w against the gradient: ``w -= alpha * gradient``."""
+from . import common
 
 
 def run(torch, device, say, opts):
@@ -33,25 +34,21 @@ def run(torch, device, say, opts):
         zh="每一轮：计算全部样本的 cost 和梯度，然后沿梯度的反方向走一步：w = w - alpha * 梯度。"
            "导数为负说明 w 增大时 cost 减小，所以 w 增大。")
     epochs = 100
-    cost_list = []
-    bar = opts.epochs(epochs)
-    for epoch in bar:
+    history = common.History(
+        opts, say, epochs, every=10,
+        line=lambda epoch, cost_val: f"Epoch: {epoch} w= {w.item():.5f} loss= {cost_val:.6f}")
+    for epoch in history:
         cost_val = cost(x_data, y_data)
         grad_val = gradient(x_data, y_data)
         w = w - alpha * grad_val
-        cost_list.append(cost_val.item())
-        bar.set_postfix(loss=cost_list[-1])
-        if epoch % 10 == 0 or epoch == epochs - 1:
-            say.result(f"Epoch: {epoch} w= {w.item():.5f} loss= {cost_list[-1]:.6f}")
+        history.record(cost_val)
+    cost_list = history.losses
     after = forward(4.0).item()
     say("The cost has to fall and level off (converge). If it grows instead, the "
         "learning rate is too large: lower it.",
         zh="训练的结果一定是收敛的；如果发散了，说明学习率大了，降低一点学习率。")
     say.result(f"Predict (after training) 4 {after:.5f}")
-    if opts.plot:
-        from viz import plots
-        opts.save_plot(plots.loss_curve, "l03_cost.png", cost_list, ylabel="cost",
-                       what="cost curve")
+    common.plot_losses(opts, "l03_cost.png", cost_list, ylabel="cost", what="cost curve")
     return {"metrics": {"w": w.item(), "predict(4)": after},
             "losses": cost_list,
             "summary": f"w = {w.item():.5f}, predict(4) = {after:.5f}"}

@@ -2,6 +2,7 @@
 
 Instead of the gradient of the cost over all samples, take the gradient of the loss of
 ONE sample, ``d loss / dw = 2 * x * (x*w - y)``, and update w after every sample."""
+from . import common
 
 
 def run(torch, device, say, opts):
@@ -26,19 +27,18 @@ def run(torch, device, say, opts):
         zh="随机梯度下降：每次只拿一个样本求梯度并立即更新 w，每一轮更新三次。"
            "cost 是所有样本，随机是 N 个数据里选一个。")
     say.result(f"Predict (before training) 4 {forward(4.0).item():g}")
-    losses = []
-    bar = opts.epochs(100)
-    for epoch in bar:
+    history = common.History(
+        opts, say, 100, every=10,
+        line=lambda epoch, l: f"progress: {epoch} w= {w.item():.5f} loss= {l:.6f}")
+    for epoch in history:
         for x, y in zip(x_data, y_data):
             grad = gradient(x, y)          # the gradient of this one sample
             w = w - alpha * grad
             if epoch == 0:
                 say.result(f"\tgrad:  {x.item():g} {y.item():g} {grad.item():.5f}")
             l = loss(x, y)
-        losses.append(l.item())
-        bar.set_postfix(loss=losses[-1])
-        if epoch % 10 == 0 or epoch == 99:
-            say.result(f"progress: {epoch} w= {w.item():.5f} loss= {losses[-1]:.6f}")
+        history.record(l)
+    losses = history.losses
     say("Batch and stochastic are the two ends: all samples at once, or one by one. "
         "Mini-batches (a few samples per step) are the compromise between speed and "
         "noise that the later lessons use.",
@@ -46,8 +46,6 @@ def run(torch, device, say, opts):
            "批量的随机梯度下降，后面的课会用到。")
     after = forward(4.0).item()
     say.result(f"Predict (after training) 4 {after:.4f}")
-    if opts.plot:
-        from viz import plots
-        opts.save_plot(plots.loss_curve, "l04_loss.png", losses, what="loss curve")
+    common.plot_losses(opts, "l04_loss.png", losses)
     return {"metrics": {"w": w.item(), "predict(4)": after}, "losses": losses,
             "summary": f"w = {w.item():.5f}, predict(4) = {after:.4f}"}

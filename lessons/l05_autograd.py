@@ -3,6 +3,7 @@
 Every operation on a tensor with ``requires_grad=True`` is recorded; ``.backward()``
 walks the recorded graph from the end back to the leaves and applies the chain rule:
 each node multiplies the gradient arriving from above by its own local derivative."""
+from . import common
 
 
 def run(torch, device, say, opts):
@@ -58,9 +59,7 @@ def run(torch, device, say, opts):
         say.result(f"step {epoch + 1}: x = {x.item():.5f}, y = {y.item():.3f}",
                    f"第{epoch + 1}次: x = {x.item():.5f}, y = {y.item():.3f}")
     x_final = x.item()
-    if opts.plot:
-        from viz import plots
-        opts.save_plot(plots.loss_curve, "l05_loss.png", losses, logy=True,
+    common.plot_losses(opts, "l05_loss.png", losses, logy=True,
                        what="loss curve (y = x * w)")
     if not opts.graph:
         say("Run with --graph to draw the neuron's graph (MUL, ADD, POW) and step through "
@@ -111,18 +110,15 @@ def train_linear(torch, device, say, opts):
         return (y_pred - y) ** 2
 
     say.result(f"Predict (before training) 4 {forward(4)!r}")
-    losses = []
-    bar = opts.epochs(100)
-    for epoch in bar:
+    history = common.History(opts, say, 100, every=20,
+                             line=lambda epoch, l: f"progress: {epoch} {l:.6f}")
+    for epoch in history:
         for x, y in zip(x_data, y_data):
             l = loss(x, y)
             l.backward()
             w.data = w.data - alpha * w.grad.data
             w.grad.data.zero_()
-        losses.append(l.item())
-        bar.set_postfix(loss=losses[-1])
-        if epoch % 20 == 0 or epoch == 99:
-            say.result(f"progress: {epoch} {l.item():.6f}")
+        history.record(l)
     predict = forward(4).item()
     say.result(f"predict (after training) 4 {predict:.4f}")
-    return predict, losses
+    return predict, history.losses

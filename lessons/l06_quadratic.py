@@ -3,6 +3,7 @@
 ``y_hat = w1 * x**2 + w2 * x + b``, all three parameters 1.0 at the start, trained one
 sample at a time with autograd (lr 0.01, 100 epochs) on data that lie on y = 2x. The
 model is the wrong shape for the data, so predict(4) stays near 8.5, not 8."""
+from . import common
 
 
 def run(torch, device, say, opts):
@@ -40,9 +41,9 @@ def run(torch, device, say, opts):
         "gradient (on .data) and its gradient is zeroed.",
         zh="每个样本：前馈计算 loss，l.backward() 反馈求梯度，然后用梯度更新每个参数（对 .data 操作），"
            "再把梯度清零。")
-    losses = []
-    bar = opts.epochs(100)
-    for epoch in bar:
+    history = common.History(opts, say, 100, every=20,
+                             line=lambda epoch, l: f"Epoch: {epoch} {l:.6f}")
+    for epoch in history:
         for x, y in zip(x_data, y_data):
             l = loss(x, y)
             l.backward()
@@ -55,10 +56,8 @@ def run(torch, device, say, opts):
             w1.grad.data.zero_()
             w2.grad.data.zero_()
             b.grad.data.zero_()
-        losses.append(l.item())
-        bar.set_postfix(loss=losses[-1])
-        if epoch % 20 == 0 or epoch == 99:
-            say.result(f"Epoch: {epoch} {l.item():.6f}")
+        history.record(l)
+    losses = history.losses
     predict = forward(4).item()
     say.result(f"predict (after training) 4 {predict:.4f}")
     say("About 8.5, not 8: the data come from a straight line and the model is a "
@@ -66,9 +65,7 @@ def run(torch, device, say, opts):
         zh="x = 4 时 y ≈ 8.5，与正确值 8 相差较大：数据集本身是一次函数，模型是二次函数，"
            "模型本身就不适合这个数据集。")
     params = {"w1": w1.item(), "w2": w2.item(), "b": b.item()}
-    if opts.plot:
-        from viz import plots
-        opts.save_plot(plots.loss_curve, "l06_loss.png", losses, what="loss curve")
+    common.plot_losses(opts, "l06_loss.png", losses)
     return {"metrics": dict(params, **{"predict(4)": predict}), "losses": losses,
             "summary": f"predict(4) = {predict:.4f} (w1 {params['w1']:.4f}, "
                        f"w2 {params['w2']:.4f}, b {params['b']:.4f})"}

@@ -5,6 +5,7 @@ model as an ``nn.Module``, build the loss and the optimizer, then train (forward
 zero_grad, backward, step). ``MSELoss(reduction='sum')`` is the course's
 ``MSELoss(size_average=False)``; after 100 epochs predict(4) is still off, after 1000 it
 is 8."""
+from . import common
 
 
 def run(torch, device, say, opts):
@@ -49,15 +50,12 @@ def run(torch, device, say, opts):
            "计算的梯度会累加），loss.backward() 反向传播，optimizer.step() 更新所有参数。")
     x_test = torch.Tensor([[4.0]]).to(device)
     epochs = 1000
-    losses, at_100 = [], None
-    bar = opts.epochs(epochs)
-    for epoch in bar:
+    at_100 = None
+    history = common.History(opts, say, epochs, every=100, last=False)
+    for epoch in history:
         y_pred = model(x_data)
         loss = criterion(y_pred, y_data)
-        losses.append(loss.item())
-        bar.set_postfix(loss=losses[-1])
-        if epoch % 100 == 0:
-            say.result(f"{epoch} {loss.item():.6f}")
+        history.record(loss)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -70,10 +68,8 @@ def run(torch, device, say, opts):
     say("Besides the convergence on the training set, watch the test set too, to catch "
         "over-fitting.",
         zh="注意除了观察训练集上的收敛，也要观察测试集上的好坏，防止过拟合。")
-    if opts.plot:
-        from viz import plots
-        opts.save_plot(plots.loss_curve, "l07_loss.png", losses, logy=True,
-                       what="loss curve")
+    losses = history.losses
+    common.plot_losses(opts, "l07_loss.png", losses, logy=True)
     return {"metrics": {"w": w, "b": b, "predict(4)": predict,
                         "predict(4) after 100": at_100[2]},
             "losses": losses,

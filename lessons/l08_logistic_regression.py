@@ -5,6 +5,8 @@ linear output goes through the sigmoid, which maps any number into (0, 1) — th
 probability of passing — and the loss is the binary cross-entropy."""
 import numpy as np
 
+from . import common
+
 
 def run(torch, device, say, opts):
     nn, F = torch.nn, torch.nn.functional
@@ -51,18 +53,16 @@ def run(torch, device, say, opts):
         "zero_grad, backward, step. Only the model's sigmoid and the loss changed.",
         zh="训练 1000 次：与线性回归相同的步骤——前馈、算损失、梯度清零、反向传播、更新。"
            "变化的只有模型里的 sigmoid 和损失函数。")
-    losses = []
-    bar = opts.epochs(1000)
-    for epoch in bar:
+
+    def train_step():
         y_pred = model(x_data)
         loss = criterion(y_pred, y_data)
-        losses.append(loss.item())
-        bar.set_postfix(loss=losses[-1])
-        if epoch % 100 == 0:
-            say.result(f"{epoch} {loss.item():.6f}")
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+        return loss
+
+    losses = common.train(opts, say, 1000, train_step, every=100, last=False)
 
     say("Test: 200 points from 0 to 10 hours, x_t = torch.Tensor(x).view((200, 1)). The "
         "probability crosses 0.5 where w*x + b = 0, at x = -b / w.",

@@ -3,7 +3,7 @@
 759 patients, 8 features each, and whether the disease progressed (0/1). The model maps
 the 8-dimensional input down to 1 step by step, 8 -> 6 -> 4 -> 1, with a sigmoid after
 each linear layer; BCELoss (mean), SGD lr 0.01, the whole data set in every step."""
-from . import data
+from . import common, data
 
 
 def run(torch, device, say, opts):
@@ -55,27 +55,23 @@ def run(torch, device, say, opts):
         "samples. With lr 0.01 the loss falls slowly.",
         zh="4. 训练：每一轮用全部 759 个样本做一次前馈和一次反馈。学习率 0.01 时损失下降得很慢。")
     epochs = 100
-    losses = []
-    bar = opts.epochs(epochs)
-    for epoch in bar:
+
+    def train_step():
         y_pred = model(x_data)
         loss = criterion(y_pred, y_data)
-        losses.append(loss.item())
-        bar.set_postfix(loss=losses[-1])
-        if epoch % 10 == 0 or epoch == epochs - 1:
-            say.result(f"{epoch} {loss.item():.6f}")
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+        return loss
+
+    losses = common.train(opts, say, epochs, train_step, every=10)
     with torch.no_grad():
         accuracy = ((model(x_data) >= 0.5).float() == y_data).float().mean().item()
     say("To try another activation, change only self.sigmoid (nn.ReLU(), nn.Tanh(), ...); "
         "keep a sigmoid on the last layer, whose output must be a probability.",
         zh="想换激活函数，只改 self.sigmoid 这里即可（nn.ReLU()、nn.Tanh() 等）；最后一层仍用 sigmoid，"
            "因为它的输出要当作概率。")
-    if opts.plot:
-        from viz import plots
-        opts.save_plot(plots.loss_curve, "l09_loss.png", losses, what="loss curve")
+    common.plot_losses(opts, "l09_loss.png", losses)
     return {"metrics": {"first loss": losses[0], "last loss": losses[-1],
                         "share of 1 labels": ones, "train accuracy": accuracy},
             "losses": losses,

@@ -5,7 +5,7 @@ samples there are and how to read one; a ``DataLoader`` shuffles them and serves
 batches of 32. One epoch = every sample once; one iteration = one batch."""
 import numpy as np
 
-from . import data
+from . import common, data
 
 
 def run(torch, device, say, opts):
@@ -72,31 +72,28 @@ def run(torch, device, say, opts):
         "inner iteration is one mini-batch step: forward, backward, update.",
         zh="训练循环有两层：外层是 epoch，内层每次迭代执行一个 mini-batch：前馈、反馈、更新。")
     epochs = 10 if opts.quick else 100
-    losses, epoch_losses = [], []
-    bar = opts.epochs(epochs)
-    for epoch in bar:
+    history = common.History(
+        opts, say, epochs, every=10,
+        line=lambda epoch, loss: (
+            f"epoch {epoch}: mean loss {loss:.6f} over {n_batches} batches",
+            f"第 {epoch} 轮：{n_batches} 个批次的平均损失 {loss:.6f}"))
+    for epoch in history:
         for i, batch in enumerate(train_loader, 0):
             inputs, labels = batch
             inputs, labels = inputs.to(device), labels.to(device)
             y_pred = model(inputs)
             loss = criterion(y_pred, labels)
-            losses.append(loss.item())
+            history.record(loss)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-        epoch_losses.append(sum(losses[-n_batches:]) / n_batches)
-        bar.set_postfix(loss=epoch_losses[-1])
-        if epoch % 10 == 0 or epoch == epochs - 1:
-            say.result(f"epoch {epoch}: mean loss {epoch_losses[-1]:.6f} over {i + 1} batches",
-                       f"第 {epoch} 轮：{i + 1} 个批次的平均损失 {epoch_losses[-1]:.6f}")
+    losses, epoch_losses = history.losses, history.epoch_losses
     say(f"{epochs} epochs of {n_batches} mini-batches made {epochs * n_batches} updates; "
         f"lesson 09 made one update per epoch. More, noisier steps: the loss falls faster "
         f"per epoch.",
         zh=f"{epochs} 个 epoch，每个 {n_batches} 个 mini-batch，共更新 {epochs * n_batches} 次；"
            f"第 09 课每个 epoch 只更新一次。步数更多、更嘈杂，每个 epoch 损失下降得更快。")
-    if opts.plot:
-        from viz import plots
-        opts.save_plot(plots.loss_curve, "l10_loss.png", losses, xlabel="iteration",
+    common.plot_losses(opts, "l10_loss.png", losses, xlabel="iteration",
                        what="loss per mini-batch")
     return {"metrics": {"batches per epoch": n_batches, "first epoch loss": epoch_losses[0],
                         "last epoch loss": epoch_losses[-1],

@@ -8,6 +8,8 @@ sum > 2. A 3-5-5-5-3 ReLU network trained with MSELoss and SGD lr 0.01 for 1000 
 import os
 import tempfile
 
+from . import common
+
 
 def run(torch, device, say, opts):
     nn = torch.nn
@@ -28,10 +30,7 @@ def run(torch, device, say, opts):
         return Data[torch.randperm(Data.size(0)), :]   # shuffle the samples
 
     Data = opts.same("data", make_data).to(device)
-    train_size = int(len(Data) * 0.7)
-    test_size = len(Data) - train_size
-    train_Data = Data[:train_size, :]
-    test_Data = Data[train_size:, :]
+    train_Data, test_Data = common.split_rows(Data, 0.7)
     shares = Data[:, 3:].mean(dim=0).tolist()
     say.result(f"Data {tuple(Data.shape)} -> train {tuple(train_Data.shape)}, test "
                f"{tuple(test_Data.shape)}; class shares {shares[0]:.3f} / {shares[1]:.3f} / "
@@ -77,18 +76,18 @@ def run(torch, device, say, opts):
     learning_rate = 0.01
     optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
     epochs = 100 if opts.quick else 1000
-    losses = []
     X = train_Data[:, :3]
     Y = train_Data[:, -3:]
-    bar = opts.epochs(epochs)
-    for epoch in bar:
+
+    def train_step():
         Pred = model(X)
         loss = loss_fn(Pred, Y)
-        losses.append(loss.item())
-        bar.set_postfix(loss=losses[-1])
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+        return loss
+
+    losses = common.train(opts, say, epochs, train_step)
     say.result(f"loss {losses[0]:.4f} -> {losses[-1]:.4f} in {epochs} epochs")
 
     say("3.6 Testing: one forward pass of the test set under torch.no_grad(). The class of "
@@ -122,9 +121,7 @@ def run(torch, device, say, opts):
     new_accuracy, _ = test(torch, new_model, X_test, Y_test)
     say.result(f"loaded model: test accuracy {new_accuracy:.2f} %",
                f"导入的新网络：测试集精准度 {new_accuracy:.2f} %")
-    if opts.plot:
-        from viz import plots
-        opts.save_plot(plots.loss_curve, "l11_loss.png", losses, what="loss curve")
+    common.plot_losses(opts, "l11_loss.png", losses)
     return {"metrics": {"test accuracy": accuracy, "loaded model accuracy": new_accuracy,
                         "last loss": losses[-1], "middle class share": shares[1]},
             "losses": losses,

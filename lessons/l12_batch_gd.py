@@ -3,7 +3,7 @@
 The diabetes table, shuffled and split 70/30 by hand; an 8-32-8-4-1 network with a
 sigmoid after every layer; BCELoss, the Adam optimizer (lr 0.005), 5000 epochs, each
 epoch ONE step on the whole training set; a prediction >= 0.5 counts as 1."""
-from . import data
+from . import common, data
 
 
 def run(torch, device, say, opts):
@@ -15,11 +15,8 @@ def run(torch, device, say, opts):
            "前 70% 为训练集，其余为测试集。")
     arr = data.diabetes()
     ts = torch.tensor(arr).to(device)
-    train_size = int(len(ts) * 0.7)
-    test_size = len(ts) - train_size
     ts = opts.same("shuffled data", lambda: ts[torch.randperm(ts.size(0)), :])
-    train_Data = ts[:train_size, :]
-    test_Data = ts[train_size:, :]
+    train_Data, test_Data = common.split_rows(ts, 0.7)
     say.result(f"train {tuple(train_Data.shape)}, test {tuple(test_Data.shape)}",
                f"训练集 {tuple(train_Data.shape)}，测试集 {tuple(test_Data.shape)}")
 
@@ -52,36 +49,28 @@ def run(torch, device, say, opts):
         zh="批量梯度下降（BGD）：每次前向传播都用全部训练样本，每个 epoch 更新一次——"
            "曲线平滑，但每一步都要计算整个数据集。")
     epochs = 200 if opts.quick else 5000
-    losses = []
     X = train_Data[:, :-1]
     Y = train_Data[:, -1].reshape((-1, 1))
-    bar = opts.epochs(epochs)
-    for epoch in bar:
+
+    def train_step():
         Pred = model(X)
         loss = loss_fn(Pred, Y)
-        losses.append(loss.item())
-        bar.set_postfix(loss=losses[-1])
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+        return loss
+
+    losses = common.train(opts, say, epochs, train_step)
     say.result(f"loss {losses[0]:.4f} -> {losses[-1]:.4f} in {epochs} epochs")
 
     say("Testing: predictions >= 0.5 become 1, the others 0; a sample is right when it "
         "equals the label.",
         zh="测试网络：预测值 >= 0.5 置为 1，< 0.5 置为 0，与真实标签相同即预测正确。")
-    X = test_Data[:, :-1]
-    Y = test_Data[:, -1].reshape((-1, 1))
-    with torch.no_grad():
-        Pred = model(X)
-        Pred[Pred >= 0.5] = 1
-        Pred[Pred < 0.5] = 0
-        correct = torch.sum((Pred == Y).all(1))
-        total = Y.size(0)
-    accuracy = 100 * correct.item() / total
-    say.result(f"test accuracy: {accuracy:.2f} %", f"测试集精准度: {accuracy:.2f} %")
-    if opts.plot:
-        from viz import plots
-        opts.save_plot(plots.loss_curve, "l12_loss.png", losses, what="loss curve")
+    X_test = test_Data[:, :-1]
+    Y_test = test_Data[:, -1].reshape((-1, 1))
+    accuracy = common.threshold_accuracy(torch, model, [(X_test, Y_test)], device)
+    common.say_accuracy(say, accuracy)
+    common.plot_losses(opts, "l12_loss.png", losses)
     return {"metrics": {"test accuracy": accuracy, "last loss": losses[-1]},
             "losses": losses,
             "summary": f"test accuracy {accuracy:.2f} % after {epochs} epochs (loss "

@@ -6,7 +6,7 @@ training: a ``Dataset`` wraps the table, ``random_split`` cuts it 70/30, and a
 mini-batch is noisy, because each batch sees only part of the data."""
 import numpy as np
 
-from . import data
+from . import common, data
 
 
 def run(torch, device, say, opts):
@@ -68,40 +68,26 @@ def run(torch, device, say, opts):
         zh="现在每个 epoch 更新多次，每个小批次一次。每个批次都记录损失：小批量时针对局部进行向前向后，"
            "所以出来的损失曲线上下跳动，不是平滑下降的。")
     epochs = 30 if opts.quick else 500
-    losses, epoch_losses = [], []
-    bar = opts.epochs(epochs)
-    for epoch in bar:
-        for (x, y) in train_loader:
-            x, y = x.to(device), y.to(device)
-            Pred = model(x)
-            loss = loss_fn(Pred, y)
-            losses.append(loss.item())
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        epoch_losses.append(float(np.mean(losses[-len(train_loader):])))
-        bar.set_postfix(loss=epoch_losses[-1])
+
+    def train_step(x, y):
+        Pred = model(x)
+        loss = loss_fn(Pred, y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss
+
+    losses, epoch_losses = common.train_batches(opts, say, epochs, train_loader, train_step,
+                                                device)
     noise = float(np.std(np.diff(losses[-len(train_loader) * 10:])))
     say.result(f"{len(losses)} mini-batch steps; loss {losses[0]:.4f} -> {losses[-1]:.4f}; "
                f"batch-to-batch jitter (std) over the last 10 epochs {noise:.4f}",
                f"共 {len(losses)} 个小批量步；损失 {losses[0]:.4f} -> {losses[-1]:.4f}；"
                f"最后 10 个 epoch 批次间的抖动（标准差）{noise:.4f}")
 
-    correct = 0
-    total = 0
-    with torch.no_grad():
-        for (x, y) in test_loader:
-            x, y = x.to(device), y.to(device)
-            Pred = model(x)
-            Pred[Pred >= 0.5] = 1
-            Pred[Pred < 0.5] = 0
-            correct += torch.sum((Pred == y).all(1)).item()
-            total += y.size(0)
-    accuracy = 100 * correct / total
-    say.result(f"test accuracy: {accuracy:.2f} %", f"测试集精准度: {accuracy:.2f} %")
-    if opts.plot:
-        from viz import plots
-        opts.save_plot(plots.loss_curve, "l13_loss.png", losses, xlabel="mini-batch",
+    accuracy = common.threshold_accuracy(torch, model, test_loader, device)
+    common.say_accuracy(say, accuracy)
+    common.plot_losses(opts, "l13_loss.png", losses, xlabel="mini-batch",
                        what="loss per mini-batch")
     return {"metrics": {"test accuracy": accuracy, "last epoch loss": epoch_losses[-1],
                         "batch jitter": noise},

@@ -6,7 +6,7 @@ measures how wrong they are. ``CrossEntropyLoss`` contains the softmax, so the n
 ends with a plain Linear. Then the MNIST network of the course, trained on the sample."""
 import numpy as np
 
-from . import data
+from . import common
 
 
 def run(torch, device, say, opts):
@@ -60,14 +60,8 @@ def run(torch, device, say, opts):
         zh="MNIST：28×28 的图像按均值 0.1307、标准差 0.3081 标准化；x.view(-1, 784) 把 N×1×28×28 "
            "变为 N×784 的矩阵，然后 784-512-256-128-64-10，每层用 relu 激活，最后一层不做激活"
            "（CrossEntropyLoss 自带 softmax）。这里用随包附带的样本：4,000 张训练、1,000 张测试。")
-    limit = 640 if opts.quick else None
-    x_train, y_train, x_test, y_test = data.mnist_tensors(torch, "cpu", limit=limit)
-    TensorDataset = torch.utils.data.TensorDataset
     batch_size = 64
-    train_loader = opts.loader(TensorDataset(x_train, y_train), shuffle=True,
-                               batch_size=batch_size)
-    test_loader = opts.loader(TensorDataset(x_test, y_test), shuffle=False,
-                              batch_size=batch_size)
+    train_loader, test_loader = common.mnist_loaders(torch, opts, batch_size)
 
     class Net(nn.Module):
         def __init__(self):
@@ -105,18 +99,9 @@ def run(torch, device, say, opts):
         say.result("[%d, %5d] loss: %.3f" % (epoch + 1, batch_idx + 1, losses[-1]))
 
     def test():
-        correct = 0
-        total = 0
-        with torch.no_grad():
-            for images, labels in test_loader:
-                images, labels = images.to(device), labels.to(device)
-                outputs = model(images)
-                _, predicted = torch.max(outputs.data, dim=1)
-                total += labels.size(0)
-                correct += (predicted == labels).sum().item()
-        say.result("Accuracy on test set: %d %%" % (100 * correct / total),
-                   "测试集准确率: %d %%" % (100 * correct / total))
-        return 100 * correct / total
+        accuracy = common.argmax_accuracy(torch, model, test_loader, device)
+        say.result("Accuracy on test set: %d %%" % accuracy, "测试集准确率: %d %%" % accuracy)
+        return accuracy
 
     say("train(epoch) runs one epoch and prints the mean loss; test() counts the correct "
         "predictions under torch.no_grad(): torch.max(outputs.data, dim=1) returns the "
@@ -129,11 +114,8 @@ def run(torch, device, say, opts):
         train(epoch)
         accuracy = test()
         accuracies.append(accuracy)
-    if opts.plot:
-        from viz import plots
-        opts.save_plot(plots.loss_curve, "l14_loss.png", losses, what="loss curve")
-        opts.save_plot(plots.accuracy_curve, "l14_accuracy.png", accuracies,
-                       what="test accuracy")
+    common.plot_losses(opts, "l14_loss.png", losses)
+    common.plot_accuracy(opts, "l14_accuracy.png", accuracies)
     return {"metrics": {"numpy cross-entropy": numpy_loss,
                         "CrossEntropyLoss": framework_loss, "loss1": l1, "loss2": l2,
                         "test accuracy": accuracy},

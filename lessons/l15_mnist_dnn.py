@@ -5,7 +5,7 @@ momentum 0.5, batches of 64. The course trains 5 epochs on the 60,000 MNIST digi
 (97.07 % / 96.66 % on the test set). Here the data are the shipped 5,000-digit sample
 (4,000 train / 1,000 test), so the network gets the same number of steps instead:
 5 x 938 ≈ 4,700 steps ≈ 75 epochs of 63 batches."""
-from . import data
+from . import common
 
 FULL_MNIST_STEPS = 5 * 938   # the course: 5 epochs of 938 batches of 64
 
@@ -18,12 +18,8 @@ def run(torch, device, say, opts):
         "label a digit 0-9 (not one-hot: CrossEntropyLoss takes the index).",
         zh="制作数据集：使用 tinygrad_edu 随包附带的 MNIST 样本（无需下载），按 transforms.Normalize(0.1307, "
            "0.3081) 标准化。每个样本是 28×28 的二维数组，输出是 0 至 9 的整数，不是独热编码。")
-    limit = 640 if opts.quick else None
-    x_train, y_train, x_test, y_test = data.mnist_tensors(torch, "cpu", limit=limit)
-    TensorDataset = torch.utils.data.TensorDataset
-    train_Data, test_Data = TensorDataset(x_train, y_train), TensorDataset(x_test, y_test)
-    train_loader = opts.loader(train_Data, shuffle=True, batch_size=64)
-    test_loader = opts.loader(test_Data, shuffle=False, batch_size=64)
+    train_loader, test_loader = common.mnist_loaders(torch, opts, batch_size=64)
+    train_Data, test_Data = train_loader.dataset, test_loader.dataset
     epochs = 2 if opts.quick else round(FULL_MNIST_STEPS / len(train_loader))
     say.result(f"train {len(train_Data)} digits ({len(train_loader)} batches of 64), test "
                f"{len(test_Data)}; {epochs} epochs ≈ the course's {FULL_MNIST_STEPS} steps"
@@ -59,44 +55,24 @@ def run(torch, device, say, opts):
     learning_rate = 0.01
     optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate, momentum=0.5)
 
-    losses, epoch_losses = [], []
-    bar = opts.epochs(epochs)
-    for epoch in bar:
-        for (x, y) in train_loader:
-            x, y = x.to(device), y.to(device)
-            Pred = model(x)
-            loss = loss_fn(Pred, y)
-            losses.append(loss.item())
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        epoch_losses.append(sum(losses[-len(train_loader):]) / len(train_loader))
-        bar.set_postfix(loss=epoch_losses[-1])
-        if epoch % 10 == 0 or epoch == epochs - 1:
-            say.result(f"epoch {epoch + 1}: mean loss {epoch_losses[-1]:.4f}",
-                       f"第 {epoch + 1} 轮：平均损失 {epoch_losses[-1]:.4f}")
+    def train_step(x, y):
+        Pred = model(x)
+        loss = loss_fn(Pred, y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss
+
+    losses, epoch_losses = common.train_batches(opts, say, epochs, train_loader, train_step,
+                                                device, every=10)
 
     say("Testing: torch.max(Pred.data, dim=1) gives each row's largest value and its "
         "position; the position is the predicted digit, compared with y directly (both are "
         "1-D, so no .all(1)).",
         zh="测试网络：torch.max(Pred.data, dim=1) 找出 Pred 每一行里的最大值及其位置；位置就是预测的数字，"
            "可以直接与 y 比较（二者都是一阶张量，所以结尾不加 .all(1)）。")
-    correct = 0
-    total = 0
-    with torch.no_grad():
-        for (x, y) in test_loader:
-            x, y = x.to(device), y.to(device)
-            Pred = model(x)
-            _, predicted = torch.max(Pred.data, dim=1)
-            correct += torch.sum((predicted == y)).item()
-            total += y.size(0)
-    accuracy = 100 * correct / total
-    say.result(f"test accuracy: {accuracy:.2f} %", f"测试集精准度: {accuracy:.2f} %")
-    if opts.plot:
-        from viz import plots
-        opts.save_plot(plots.loss_curve, "l15_loss.png", losses, xlabel="mini-batch",
+    accuracy = common.argmax_accuracy(torch, model, test_loader, device)
+    common.say_accuracy(say, accuracy)
+    common.plot_losses(opts, "l15_loss.png", losses, xlabel="mini-batch",
                        what="loss per mini-batch")
-    return {"metrics": {"test accuracy": accuracy, "last epoch loss": epoch_losses[-1]},
-            "losses": epoch_losses, "batch_losses": losses,
-            "summary": f"test accuracy {accuracy:.2f} % on the MNIST sample after {epochs} "
-                       f"epochs ({len(losses)} steps)"}
+    return common.mnist_result(accuracy, losses, epoch_losses, epochs)

@@ -5,7 +5,7 @@ pool 2 - C3 conv 16@5x5 - tanh - S4 average pool 2 - C5 conv 120@5x5 - tanh - F6
 tanh - 10 outputs. SGD lr 0.9, batches of 256. The course trains 5 epochs on full MNIST
 (97.94 %); on the shipped 5,000-digit sample the network gets the same number of steps,
 5 x 235 ≈ 1,175 steps ≈ 73 epochs of 16 batches."""
-from . import data
+from . import common
 
 FULL_MNIST_STEPS = 5 * 235   # the course: 5 epochs of 235 batches of 256
 
@@ -48,11 +48,8 @@ def run(torch, device, say, opts):
         shape_table.append(line)
         say.result(line)
 
-    limit = 512 if opts.quick else None
-    x_train, y_train, x_test, y_test = data.mnist_tensors(torch, "cpu", limit=limit)
-    TensorDataset = torch.utils.data.TensorDataset
-    train_loader = opts.loader(TensorDataset(x_train, y_train), shuffle=True, batch_size=256)
-    test_loader = opts.loader(TensorDataset(x_test, y_test), shuffle=False, batch_size=256)
+    train_loader, test_loader = common.mnist_loaders(torch, opts, batch_size=256,
+                                                     quick_limit=512)
     epochs = 2 if opts.quick else round(FULL_MNIST_STEPS / len(train_loader))
     say("Training on the MNIST sample (4,000 digits) with the course's lr 0.9 and batch 256: "
         f"{epochs} epochs give the course's number of steps.",
@@ -62,39 +59,18 @@ def run(torch, device, say, opts):
     learning_rate = 0.9
     optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
 
-    losses, epoch_losses = [], []
-    bar = opts.epochs(epochs)
-    for epoch in bar:
-        for (x, y) in train_loader:
-            x, y = x.to(device), y.to(device)
-            Pred = model(x)
-            loss = loss_fn(Pred, y)
-            losses.append(loss.item())
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        epoch_losses.append(sum(losses[-len(train_loader):]) / len(train_loader))
-        bar.set_postfix(loss=epoch_losses[-1])
-        if epoch % 10 == 0 or epoch == epochs - 1:
-            say.result(f"epoch {epoch + 1}: mean loss {epoch_losses[-1]:.4f}",
-                       f"第 {epoch + 1} 轮：平均损失 {epoch_losses[-1]:.4f}")
+    def train_step(x, y):
+        Pred = model(x)
+        loss = loss_fn(Pred, y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss
 
-    correct = 0
-    total = 0
-    with torch.no_grad():
-        for (x, y) in test_loader:
-            x, y = x.to(device), y.to(device)
-            Pred = model(x)
-            _, predicted = torch.max(Pred.data, dim=1)
-            correct += torch.sum((predicted == y)).item()
-            total += y.size(0)
-    accuracy = 100 * correct / total
-    say.result(f"test accuracy: {accuracy:.2f} %", f"测试集精准度: {accuracy:.2f} %")
-    if opts.plot:
-        from viz import plots
-        opts.save_plot(plots.loss_curve, "l16_loss.png", losses, xlabel="mini-batch",
+    losses, epoch_losses = common.train_batches(opts, say, epochs, train_loader, train_step,
+                                                device, every=10)
+    accuracy = common.argmax_accuracy(torch, model, test_loader, device)
+    common.say_accuracy(say, accuracy)
+    common.plot_losses(opts, "l16_loss.png", losses, xlabel="mini-batch",
                        what="loss per mini-batch")
-    return {"metrics": {"test accuracy": accuracy, "last epoch loss": epoch_losses[-1]},
-            "losses": epoch_losses, "batch_losses": losses, "shape_table": shape_table,
-            "summary": f"test accuracy {accuracy:.2f} % on the MNIST sample after {epochs} "
-                       f"epochs ({len(losses)} steps)"}
+    return common.mnist_result(accuracy, losses, epoch_losses, epochs, shape_table=shape_table)

@@ -7,7 +7,7 @@ the ``state_dict``, load it into a new model and predict one sample's class name
 
 The tutorial downloads FashionMNIST. Nothing is downloaded here: the lesson runs on the
 MNIST sample shipped with tinygrad_edu, and says so."""
-from . import data
+from . import common, data
 
 TUTORIAL_STEPS = 5 * 938   # 5 epochs of 938 batches of 64 (60,000 images)
 MNIST_CLASSES = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four", "5 - five",
@@ -126,12 +126,9 @@ def run(torch, device, say, opts):
         test_losses.append(test_loss)
     say.result("Done!")
     falls = all(b < a for a, b in zip(test_losses, test_losses[1:]))
-    if opts.plot:
-        from viz import plots
-        opts.save_plot(plots.loss_curve, "l17_loss.png",
-                       {"train": train_losses, "test": test_losses}, what="loss curves")
-        opts.save_plot(plots.accuracy_curve, "l17_accuracy.png", accuracies,
-                       what="test accuracy")
+    common.plot_losses(opts, "l17_loss.png", {"train": train_losses, "test": test_losses},
+                       what="loss curves")
+    common.plot_accuracy(opts, "l17_accuracy.png", accuracies)
     say.result(f"test loss fell every epoch: {falls}", f"测试损失每一轮都在下降：{falls}")
 
     say("Save the learned parameters (the state_dict), build a new NeuralNetwork, load "

@@ -5,6 +5,7 @@ b -> 0. One neuron is one linear function, so it can only fit a line. ``TwoLayer
 1-10-1 with a ReLU in between, learns the curve y = x² on 100 points in [-3, 3]: ten
 neurons are ten pieces of line, and the ReLU joins them into a bent one (Adam lr 0.01,
 2000 epochs)."""
+from . import common
 
 
 def run(torch, device, say, opts):
@@ -29,20 +30,20 @@ def run(torch, device, say, opts):
     y_data = torch.tensor([[2.0], [4.0], [6.0]], device=device)
     criterion = nn.MSELoss()
     optimizer = optim.SGD(model.parameters(), lr=0.01)
-    simple_losses = []
-    bar = opts.epochs(1000, desc="SimpleNN")
-    for epoch in bar:
+
+    def train_step():
         model.train()
         y_pred = model(x_data)
         loss = criterion(y_pred, y_data)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        simple_losses.append(loss.item())
-        bar.set_postfix(loss=simple_losses[-1])
-        if epoch % 100 == 0:
-            say.result(f"Epoch {epoch}, Loss: {loss.item()} w: {model.fc1.weight.data!r} "
-                       f"b: {model.fc1.bias.data!r}")
+        return loss
+
+    simple_losses = common.train(
+        opts, say, 1000, train_step, every=100, last=False, desc="SimpleNN",
+        line=lambda epoch, loss: f"Epoch {epoch}, Loss: {loss} w: {model.fc1.weight.data!r} "
+                                 f"b: {model.fc1.bias.data!r}")
     w, b = model.fc1.weight.item(), model.fc1.bias.item()
     say("w creeps towards 2 and b towards 0: one neuron is one straight line, and the "
         "data lie on one.",
@@ -73,27 +74,25 @@ def run(torch, device, say, opts):
     y_data = x_data.pow(2)
     criterion = nn.MSELoss()
     optimizer = optim.Adam(model.parameters(), lr=0.01)
-    two_layer_losses = []
-    bar = opts.epochs(2000, desc="TwoLayerNN")
-    for epoch in bar:
+
+    def train_step():
         y_pred = model(x_data)
         loss = criterion(y_pred, y_data)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        two_layer_losses.append(loss.item())
-        bar.set_postfix(loss=two_layer_losses[-1])
-        if epoch % 200 == 0:
-            say.result(f"Epoch {epoch}, Loss: {loss.item()}")
+        return loss
+
+    two_layer_losses = common.train(opts, say, 2000, train_step, every=200, last=False,
+                                    desc="TwoLayerNN",
+                                    line=lambda epoch, loss: f"Epoch {epoch}, Loss: {loss}")
     with torch.no_grad():
         final = criterion(model(x_data), y_data).item()
     say.result(f"SimpleNN: w = {w:.4f}, b = {b:.4f}, loss {simple_losses[-1]:.6f}; "
                f"TwoLayerNN: loss {final:.4f}",
                f"SimpleNN：w = {w:.4f}，b = {b:.4f}，损失 {simple_losses[-1]:.6f}；"
                f"TwoLayerNN：损失 {final:.4f}")
-    if opts.plot:
-        from viz import plots
-        opts.save_plot(plots.loss_curve, "l18_loss.png",
+    common.plot_losses(opts, "l18_loss.png",
                        {"SimpleNN": simple_losses, "TwoLayerNN": two_layer_losses},
                        logy=True, what="loss curves")
     return {"metrics": {"SimpleNN w": w, "SimpleNN b": b,

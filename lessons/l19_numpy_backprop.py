@@ -11,7 +11,7 @@ The course's ``backprop`` loops over the samples of a mini-batch and adds up the
 gradients; here the samples are the columns of one matrix, which gives the same sums."""
 import numpy as np
 
-from . import data
+from . import common, data
 
 
 def sigmoid(z):
@@ -208,11 +208,9 @@ def run(torch, device, say, opts):
            "（求和顺序不同）。经过成千上万步，这些末位差异会逐渐放大（任何两个浮点程序之间都如此），"
            "但网络仍是同一个网络：准确率相同。")
     final = {name: 100 * acc[-1] / len(test_y) for name, acc in accuracy.items()}
-    if opts.plot:
-        from viz import plots
-        opts.save_plot(plots.accuracy_curve, "l19_accuracy.png",
-                       {name: [100 * a / len(test_y) for a in acc]
-                        for name, acc in accuracy.items()}, what="test accuracy")
+    common.plot_accuracy(opts, "l19_accuracy.png",
+                         {name: [100 * a / len(test_y) for a in acc]
+                          for name, acc in accuracy.items()})
     metrics = {f"{name} test accuracy": value for name, value in final.items()}
     metrics.update({f"one step |{name} - numpy|": v for name, v in one_step.items()})
     metrics.update({f"drift |{name} - numpy|": v[-1] for name, v in drift.items()})
