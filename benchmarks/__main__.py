@@ -1,4 +1,4 @@
-"""python -m benchmarks [--quick] [--case NAME] [--threads N] [--out docs/benchmarks.md]
+"""python -m benchmarks [--quick] [--case NAME] [--threads N] [--malloc keep|default] [--out F]
 
 Times each training step on tinygrad_edu, real torch (CPU, same thread count) and the
 hand-written NumPy floor, in one process with the engines interleaved, and writes the
@@ -98,7 +98,7 @@ def _ratio_text(ratio, spread):
     return f"{ratio:.2f}×" + (f" ±{spread:.2f}" if spread is not None else "")
 
 
-def table(rows, memory, torch, threads=1, load=None):
+def table(rows, memory, torch, threads=1, load=None, malloc=None):
     """The markdown results: one row per case, ratios paired round by round."""
     import numpy as np
     import tinygrad_edu
@@ -110,7 +110,8 @@ def table(rows, memory, torch, threads=1, load=None):
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, NumPy {np.__version__}, "
         f"torch {torch.__version__ if torch else 'not installed'}, tinygrad_edu "
-        f"{tinygrad_edu.__version__}; {threads} BLAS/torch thread(s).{load_text}", "",
+        f"{tinygrad_edu.__version__}; {threads} BLAS/torch thread(s)"
+        f"{'; malloc: ' + malloc if malloc else ''}.{load_text}", "",
         "Times are medians; ratios are the median of the ratios measured round by round "
         "(± half their interquartile range).", "",
         "| step | tinygrad_edu | torch (CPU) | NumPy floor | edu / torch | edu / floor | goal |",
@@ -172,15 +173,23 @@ def main(argv=None):
                    help="seconds of pause before each engine's turn, so the previous "
                         "engine's worker threads stop spinning (default 0.1; multi-threaded "
                         "runs only)")
+    p.add_argument("--malloc", choices=("keep", "default"), default="keep",
+                   help="keep: glibc's malloc keeps freed memory between steps, for every "
+                        "engine (default); default: glibc's own thresholds")
     p.add_argument("--out", default=None,
                    help="markdown file to update (default docs/benchmarks.md for a full run)")
     args = p.parse_args(argv)
     _set_threads(args.threads)
+    from . import timing
+    malloc = "glibc defaults"
+    if args.malloc == "keep":
+        malloc = ("freed memory kept between steps (mallopt)" if timing.keep_freed_memory()
+                  else "allocator defaults (mallopt not available)")
     load_before = _load()
     rows, memory, torch = run(args.quick, args.case, args.threads, args.settle)
     load_after = _load()
     load = (load_before, load_after) if load_before is not None else None
-    text = table(rows, memory, torch, args.threads, load)
+    text = table(rows, memory, torch, args.threads, load, malloc)
     print("\n" + text)
     full_run = not args.quick and not args.case
     out = args.out or (os.path.join("docs", "benchmarks.md") if full_run else None)

@@ -10,11 +10,29 @@ Timing on a shared machine is noisy, so every number here is relative and interl
   call, and without the pause they steal a core from whichever engine runs next (with two
   cores that doubled torch's times after a NumPy turn, and the floor's after a torch turn).
 """
+import ctypes
 import gc
 import math
 import statistics
 import time
 import tracemalloc
+
+
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
+
+
+def keep_freed_memory():
+    """Ask glibc's malloc to keep freed memory for the next step instead of handing it back
+    to the operating system, which then zeroes it page by page when the next step asks again
+    (a fifth of a LeNet step went there). Deep-learning frameworks keep such a cache in their
+    own allocators; preloading jemalloc or tcmalloc does the same. Applies to every engine of
+    the process. Returns False where it is not glibc."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return (libc.mallopt(M_TRIM_THRESHOLD, 1 << 30) == 1      # keep up to 1 GiB free
+                and libc.mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1)  # big arrays on the heap
+    except (OSError, AttributeError):
+        return False
 
 
 def interleaved_samples(steps, repeats=15, inner=5, warmup=3, settle=0.0, min_turn=0.0):

@@ -81,8 +81,8 @@ def test_case_filter_times_only_the_named_case(tmp_path, monkeypatch, capsys):
     for variable in THREAD_VARIABLES:  # main() sets them; restored after the test
         monkeypatch.setenv(variable, "1")
     out = tmp_path / "bench.md"
-    assert main(["--quick", "--threads", "1", "--case", "DNN 3-5-5-5-3, batch 1",
-                 "--out", str(out)]) == 0
+    assert main(["--quick", "--threads", "1", "--malloc", "default", "--case",
+                 "DNN 3-5-5-5-3, batch 1", "--out", str(out)]) == 0
     text = out.read_text()
     assert "| DNN 3-5-5-5-3, batch 1 |" in text
     assert "MLP" not in text and "LeNet" not in text and "Memory" not in text

@@ -37,6 +37,23 @@ def test_conv2d(x, w, kwargs, bias):
                      atol=1e-4)
 
 
+@pytest.mark.parametrize("x,w,kwargs", [
+    ((8, 3, 8, 8), (4, 3, 3, 3), dict(stride=2, padding=1)),
+    ((9, 4, 7, 9), (6, 2, 3, 2), dict(groups=2, stride=(1, 2), padding=(2, 1))),
+    ((12, 2, 9, 9), (3, 2, 3, 3), dict(dilation=(2, 1), padding="same")),
+])
+def test_conv2d_with_more_images_than_output_columns(x, w, kwargs):
+    """Short output rows: the columns are laid out with the batch innermost (faster copies)."""
+    from tinygrad_edu.ops.conv import _batch_last
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's note on padding='same'
+        out = tinygrad_edu.nn.functional.conv2d(tinygrad_edu.zeros(*x), tinygrad_edu.zeros(*w),
+                                                **kwargs)
+    assert _batch_last(x[0], out.shape[-1])
+    check_parity(lambda t, *a: t.nn.functional.conv2d(*a, **kwargs), [x, w, (w[0],)],
+                 rtol=1e-4, atol=1e-4)
+
+
 def test_conv2d_in_double_precision():
     check_parity(lambda t, x, w, b: t.nn.functional.conv2d(x, w, b, stride=2, padding=1),
                  [(2, 3, 7, 7), (4, 3, 3, 3), (4,)], dtype=np.float64)

@@ -239,7 +239,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     reduction = get_reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    n_classes = input.shape[1] if input.dim() > 1 else input.shape[0]
+    n_classes = input._data.shape[1] if input._data.ndim > 1 else input._data.shape[0]
     if target._data.dtype.kind == "f":  # class probabilities, one row per sample
         if target.shape != input.shape:
             _check_class_target(target)

@@ -101,28 +101,41 @@ class Conv2d(Function):
         oh = out_size(h, kh, stride[0], sum(padding[0]), dilation[0])
         ow = out_size(w, kw, stride[1], sum(padding[1]), dilation[1])
         xp = pad2d(x, padding)
-        s_n, s_c, s_h, s_w = xp.strides
-        # the view cols[c, i, j, n, y, x] = xp[n, c, y·s + i·d, x·s + j·d]: no copy yet
-        view = as_strided(xp, (c, kh, kw, n, oh, ow),
-                          (s_c, s_h * dilation[0], s_w * dilation[1], s_n,
-                           s_h * stride[0], s_w * stride[1]), writeable=False)
+        # the pixels (columns) in the order (n, y, x), or (y, x, n) for short output rows:
+        # NumPy copies fastest along a long innermost axis, so then the batch goes last
+        batch_last = _batch_last(n, ow)
+        if batch_last:
+            xp = np.ascontiguousarray(xp.transpose(1, 2, 3, 0))  # (C, H, W, N)
+            s_c, s_h, s_w, s_n = xp.strides
+            pixels, pixel_steps = (oh, ow, n), (s_h * stride[0], s_w * stride[1], s_n)
+        else:
+            s_n, s_c, s_h, s_w = xp.strides
+            pixels, pixel_steps = (n, oh, ow), (s_n, s_h * stride[0], s_w * stride[1])
+        # the view cols[c, i, j, pixel] = x[n, c, y·s + i·d, x·s + j·d]: no copy yet
+        view = as_strided(xp, (c, kh, kw) + pixels,
+                          (s_c, s_h * dilation[0], s_w * dilation[1]) + pixel_steps,
+                          writeable=False)
         cols = np.ascontiguousarray(view).reshape(groups, cg * kh * kw, n * oh * ow)
         kernels = weight.reshape(groups, o // groups, cg * kh * kw)
         out = (kernels @ cols).reshape(o, n * oh * ow)  # one matmul: every pixel, every image
         if bias is not None:
             out += bias[:, None]
         ctx.save_for_backward(cols, weight)
-        ctx.geometry = (x.shape, padding, stride, dilation, groups, (oh, ow))
-        return np.ascontiguousarray(out.reshape(o, n, oh, ow).transpose(1, 0, 2, 3))
+        ctx.geometry = (x.shape, padding, stride, dilation, groups, (oh, ow), batch_last)
+        to_nchw = (3, 0, 1, 2) if batch_last else (1, 0, 2, 3)
+        return np.ascontiguousarray(out.reshape((o,) + pixels).transpose(to_nchw))
 
     @staticmethod
     def backward(ctx, g):
         cols, weight = ctx.saved
-        shape, padding, stride, dilation, groups, (oh, ow) = ctx.geometry
+        shape, padding, stride, dilation, groups, (oh, ow), batch_last = ctx.geometry
         n, c, h, w = shape
         o, cg, kh, kw = weight.shape
         need_x, need_w, need_b = (tuple(ctx.needs_input_grad) + (False,) * 3)[:3]
-        g2 = np.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(groups, o // groups, -1)
+        # g as (O, pixels), the pixels in the columns' order
+        g_last = np.ascontiguousarray(g.transpose(1, 2, 3, 0)) if batch_last or need_x else None
+        g2 = g_last if batch_last else np.ascontiguousarray(g.transpose(1, 0, 2, 3))
+        g2 = g2.reshape(groups, o // groups, -1)
         gx = gw = gb = None
         if need_w:  # ∂L/∂W = g · colsᵀ, summed over every pixel of every image
             gw = (g2 @ cols.transpose(0, 2, 1)).reshape(weight.shape)
@@ -130,14 +143,22 @@ class Conv2d(Function):
             gb = g2.reshape(o, -1).sum(axis=1)
         if need_x:  # columns of ∂L/∂x: Wᵀ · g, then col2im puts each back on its window
             kernels = weight.reshape(groups, o // groups, cg * kh * kw)
-            gcols = (kernels.transpose(0, 2, 1) @ g2).reshape(c, kh, kw, n, oh, ow)
-            # (channels first while adding, as gcols is laid out; back to N, C, H, W at the end)
-            gp = np.zeros((c, n, h + sum(padding[0]), w + sum(padding[1])), g.dtype)
-            for k, window in _offsets((kh, kw), dilation, stride, (oh, ow)):
-                gp[window] += gcols[:, k // kw, k % kw]
-            gx = np.ascontiguousarray(
-                _crop(gp, (c, n, h, w), padding[0][0], padding[1][0]).transpose(1, 0, 2, 3))
+            # laid out (C, H, W, N) while adding: the batch is the innermost axis, so each
+            # of the kh·kw additions runs over long rows
+            g_last = g_last.reshape(groups, o // groups, -1)
+            gcols = (kernels.transpose(0, 2, 1) @ g_last).reshape(c, kh, kw, oh, ow, n)
+            gp = np.zeros((c, h + sum(padding[0]), w + sum(padding[1]), n), g.dtype)
+            for k, (_, rows, cols_) in _offsets((kh, kw), dilation, stride, (oh, ow)):
+                gp[:, rows, cols_] += gcols[:, k // kw, k % kw]
+            top, left = padding[0][0], padding[1][0]
+            gx = np.ascontiguousarray(gp[:, top:top + h, left:left + w].transpose(3, 0, 1, 2))
         return gx, gw, gb
+
+
+def _batch_last(n, ow):
+    """Order the pixels (y, x, n) when the output rows are shorter than the batch (and
+    short: under 16 pixels): then the copies run along the batch instead of along a row."""
+    return ow < 16 and n > ow
 
 
 def _pool_geometry(x, kernel, stride, padding, dilation, ceil_mode):
