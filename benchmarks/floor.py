@@ -101,12 +101,14 @@ def _conv_backward(g, x_shape, cols, W, need_x=True):
     gb = g2.sum(axis=1)
     if not need_x:
         return None, gW, gb
-    gcols = (W.reshape(o, -1).T @ g2).reshape(c, k, k, n, ho, wo)
-    gx = np.zeros((c, n, h, w), dtype=g.dtype)
-    for i in range(k):  # add each kernel offset's contribution back (col2im)
+    # col2im with the batch innermost (long runs for each addition): (C, H, W, N)
+    g_last = g.transpose(1, 2, 3, 0).reshape(o, -1)
+    gcols = (W.reshape(o, -1).T @ g_last).reshape(c, k, k, ho, wo, n)
+    gx = np.zeros((c, h, w, n), dtype=g.dtype)
+    for i in range(k):  # add each kernel offset's contribution back
         for j in range(k):
-            gx[:, :, i:i + ho, j:j + wo] += gcols[:, i, j]
-    return gx.transpose(1, 0, 2, 3), gW, gb
+            gx[:, i:i + ho, j:j + wo] += gcols[:, i, j]
+    return gx.transpose(3, 0, 1, 2), gW, gb
 
 
 def _avgpool(x):
