@@ -1,9 +1,25 @@
 """torch.xxx(tensor, ...) forms of the Tensor methods: torch.exp(x) is x.exp(), and so on."""
+import functools
+
 import numpy as np
 
 from .tensor import Tensor
 from .tensor_math import where, maximum, minimum  # noqa: F401  (re-exported)
-from .tensor_shape import cat, stack  # noqa: F401  (re-exported)
+from . import tensor_shape
+
+
+def _accepts_axis(fn):
+    """torch also accepts NumPy's name ``axis=`` for ``dim=`` (the course writes both)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if "axis" in kwargs:
+            kwargs["dim"] = kwargs.pop("axis")
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+cat = _accepts_axis(tensor_shape.cat)
+stack = _accepts_axis(tensor_shape.stack)
 
 
 def _number_safe(x):
@@ -85,50 +101,62 @@ def tanh(input):
     return input.tanh()
 
 
+@_accepts_axis
 def softmax(input, dim):
     return input.softmax(dim)
 
 
+@_accepts_axis
 def log_softmax(input, dim):
     return input.log_softmax(dim)
 
 
+@_accepts_axis
 def sum(input, dim=None, keepdim=False):
     return input.sum(dim, keepdim)
 
 
+@_accepts_axis
 def mean(input, dim=None, keepdim=False):
     return input.mean(dim, keepdim)
 
 
+@_accepts_axis
 def var(input, dim=None, unbiased=True, keepdim=False):
     return input.var(dim, unbiased, keepdim)
 
 
+@_accepts_axis
 def std(input, dim=None, unbiased=True, keepdim=False):
     return input.std(dim, unbiased, keepdim)
 
 
+@_accepts_axis
 def max(input, dim=None, keepdim=False):
     return input.max(dim, keepdim)
 
 
+@_accepts_axis
 def min(input, dim=None, keepdim=False):
     return input.min(dim, keepdim)
 
 
+@_accepts_axis
 def argmax(input, dim=None, keepdim=False):
     return input.argmax(dim, keepdim)
 
 
+@_accepts_axis
 def argmin(input, dim=None, keepdim=False):
     return input.argmin(dim, keepdim)
 
 
+@_accepts_axis
 def all(input, dim=None, keepdim=False):
     return input.all(dim, keepdim)
 
 
+@_accepts_axis
 def any(input, dim=None, keepdim=False):
     return input.any(dim, keepdim)
 
