@@ -6,6 +6,8 @@ pixels or images); one matrix product with the flattened kernels then gives ever
 pixel of every image at once. Backward is the same two matrix products transposed, then
 col2im adds each column back onto the window it came from (a loop over the kh·kw kernel
 offsets only). Pooling loops over the kh·kw offsets too, each step a whole-array operation.
+NumPy's speed depends on the innermost axis of what it copies or adds: the longer its runs,
+the faster; so col2im (and im2col, for images with short output rows) put the batch there.
 """
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
