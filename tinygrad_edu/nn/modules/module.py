@@ -6,6 +6,9 @@ A Module keeps three ordered tables, filled by plain attribute assignment:
     _modules     name -> Module      (self.fc1 = nn.Linear(...))
 Everything else (parameters(), state_dict(), train(), to(), repr) walks these tables,
 children in the order they were assigned, which is why the names come out as 'net.0.weight'.
+A parameter or buffer is also kept as a plain attribute of the same name, so that reading
+``self.weight`` in forward is an ordinary attribute lookup (``__getattr__``, the slow path
+through the tables, is then only needed for child modules).
 """
 import itertools
 from collections import OrderedDict
@@ -112,7 +115,7 @@ class Module:
             if value is not None:
                 raise TypeError(f"cannot assign '{_typename(value)}' as parameter '{name}' "
                                 f"(torch.nn.Parameter or None expected)")
-            params[name] = None
+            params[name] = d[name] = None
         elif isinstance(value, Module):
             if d.get("_modules") is None:
                 raise AttributeError("cannot assign module before Module.__init__() call "
@@ -128,7 +131,7 @@ class Module:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' "
                                 f"(torch.Tensor or None expected)")
-            d["_buffers"][name] = value
+            d["_buffers"][name] = d[name] = value
         else:
             object.__setattr__(self, name, value)
 
@@ -153,6 +156,7 @@ class Module:
             if name in d.get(table, ()):
                 del d[table][name]
                 d["_non_persistent_buffers_set"].discard(name)
+                d.pop(name, None)
                 return
         object.__delattr__(self, name)
 
@@ -176,7 +180,7 @@ class Module:
                              f"parameters must be created explicitly. To express '{name}' as a "
                              f"function of another Tensor, compute the value in the forward() "
                              f"method.")
-        self._parameters[name] = param
+        self._parameters[name] = self.__dict__[name] = param
 
     def register_buffer(self, name, tensor, persistent=True):
         """Keep a tensor that is part of the module's state but not learned (it is moved by
@@ -189,7 +193,7 @@ class Module:
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
                             f"(torch Tensor or None required)")
-        self._buffers[name] = tensor
+        self._buffers[name] = self.__dict__[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)
         else:
@@ -335,7 +339,8 @@ class Module:
                         p.grad._data = p.grad._data.astype(np_dtype)
             for name, b in module._buffers.items():
                 if b is not None and b._data.dtype.kind == "f" and b._data.dtype != np_dtype:
-                    module._buffers[name] = Tensor._make(b._data.astype(np_dtype), False, None)
+                    module._buffers[name] = module.__dict__[name] = Tensor._make(
+                        b._data.astype(np_dtype), False, None)
         return self
 
     def float(self):
