@@ -13,8 +13,7 @@ import argparse
 import os
 import sys
 
-from tinygrad_edu.backend import DEVICES, ENGINES, EngineError
-
+from .engines import DEVICES, ENGINES, EngineError
 from .registry import LESSONS, LessonNotFound, find
 
 USAGE_ERROR = 2

@@ -11,9 +11,8 @@ import math
 
 import numpy as np
 
-from tinygrad_edu.backend import get_engine
-
 from .context import Shared
+from .engines import get_engine
 from .narration import Narrator
 from .registry import find
 from .report import seconds

@@ -210,7 +210,7 @@ class LessonContext:
 
     @property
     def torch(self):
-        from tinygrad_edu.backend import get_engine
+        from .engines import get_engine
         return get_engine(self.engine_name)
 
 

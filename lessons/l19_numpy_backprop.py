@@ -113,7 +113,7 @@ class FrameworkNet:
 
 
 def run(torch, device, say, opts):
-    from tinygrad_edu.backend import get_engine, EngineError
+    from .engines import get_engine, EngineError
     say("The NumPy network: weights and biases drawn from a standard normal "
         "(np.random.randn), one weight matrix (y, x) between each pair of layers.",
         zh="用 Python 定义一个神经网络：权重和偏置用标准正态分布初始化（np.random.randn），"

@@ -2,9 +2,8 @@
 and hand back the lesson's result dict (with the engine, device and timings added)."""
 import time
 
-from tinygrad_edu.backend import get_engine, resolve_device
-
 from .context import LessonContext
+from .engines import get_engine, resolve_device
 from .narration import Narrator, StopLesson
 from .registry import find
 

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu
+from specs import fixed, make_inputs, make_tensors  # noqa: F401 (re-exported)
 
 torch = pytest.importorskip("torch")
 
@@ -29,32 +30,6 @@ def to_numpy(t):
     if isinstance(t, tinygrad_edu.Tensor):
         return t.detach().numpy()
     return np.asarray(t)
-
-
-class fixed:
-    """An input that is a tensor on both engines but never requires grad (a loss weight, a
-    constant), even when it holds floats: ``check_parity(fn, [(3,), fixed(w)])``."""
-
-    def __init__(self, array):
-        self.array = np.asarray(array)
-
-
-def make_inputs(specs, dtype=np.float32, low=None, high=None, seed=0):
-    """Turn specs into NumPy arrays: a shape tuple -> random numbers of ``dtype`` (standard
-    normal, or uniform in [low, high) when given); an ndarray -> itself; anything else (a
-    ``fixed`` array, a Python number, a list, None) is passed on unchanged."""
-    rng = np.random.default_rng(seed)
-    out = []
-    for spec in specs:
-        if isinstance(spec, tuple):
-            if low is None:
-                arr = rng.standard_normal(spec)
-            else:
-                arr = rng.uniform(low, high, spec)
-            out.append(np.asarray(arr, dtype=dtype))
-        else:
-            out.append(spec)
-    return out
 
 
 def _flatten(out):
@@ -115,19 +90,8 @@ def check_parity(fn, inputs, dtype=np.float32, rtol=None, atol=None, grad=True,
         rtol = loosest[0] if rtol is None else rtol
         atol = loosest[1] if atol is None else atol
 
-    def tensors(engine):
-        made = []
-        for a in arrays:
-            if isinstance(a, np.ndarray):
-                differentiable = grad and a.dtype.kind == "f"
-                made.append(engine.tensor(a.copy(), requires_grad=differentiable))
-            elif isinstance(a, fixed):
-                made.append(engine.tensor(a.array.copy()))
-            else:
-                made.append(a)
-        return made
-
-    ours_in, theirs_in = tensors(tinygrad_edu), tensors(torch)
+    ours_in = make_tensors(tinygrad_edu, arrays, grad)
+    theirs_in = make_tensors(torch, arrays, grad)
     ours, theirs = fn(tinygrad_edu, *ours_in), fn(torch, *theirs_in)
     ours_flat, theirs_flat = _flatten(ours), _flatten(theirs)
     assert len(ours_flat) == len(theirs_flat), f"{len(ours_flat)} outputs, torch gives " \

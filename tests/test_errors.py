@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu
-from tinygrad_edu.ops import loss as L
+import tinygrad_edu.nn.functional as TF
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -44,10 +44,7 @@ def test_matrix_product_names_both_shapes_exactly_like_torch(a, b):
 def test_linear_layer_shape_mistake_reads_like_torch():
     def call(engine):
         x, w = engine.ones(64, 784), engine.ones(256, 512)
-        if engine is tinygrad_edu:
-            from tinygrad_edu.ops.linalg import Linear
-            return Linear.apply(x, w)
-        return F.linear(x, w)
+        return engine.nn.functional.linear(x, w)
     assert "(64x784 and 512x256)" in same_error(call)
 
 
@@ -221,30 +218,30 @@ def loss_error(ours, theirs, exact=False):
 
 
 def test_cross_entropy_target_out_of_range():
-    loss_error(lambda: L.CrossEntropyLoss.apply(tinygrad_edu.zeros(3, 4), tinygrad_edu.tensor([0, 5, 1])),
+    loss_error(lambda: TF.cross_entropy(tinygrad_edu.zeros(3, 4), tinygrad_edu.tensor([0, 5, 1])),
                lambda: F.cross_entropy(torch.zeros(3, 4), torch.tensor([0, 5, 1])))
 
 
 def test_cross_entropy_batch_sizes_differ():
-    loss_error(lambda: L.CrossEntropyLoss.apply(tinygrad_edu.zeros(3, 4), tinygrad_edu.tensor([0, 1])),
+    loss_error(lambda: TF.cross_entropy(tinygrad_edu.zeros(3, 4), tinygrad_edu.tensor([0, 1])),
                lambda: F.cross_entropy(torch.zeros(3, 4), torch.tensor([0, 1])), exact=True)
 
 
 def test_cross_entropy_float_labels_say_use_long():
     with pytest.raises(RuntimeError, match=r"\.long\(\)"):
-        L.CrossEntropyLoss.apply(tinygrad_edu.zeros(3, 4), tinygrad_edu.tensor([0.0, 1.0, 1.0]))
+        TF.cross_entropy(tinygrad_edu.zeros(3, 4), tinygrad_edu.tensor([0.0, 1.0, 1.0]))
 
 
 def test_bce_needs_probabilities():
-    loss_error(lambda: L.BCELoss.apply(tinygrad_edu.tensor([1.5, 0.2]), tinygrad_edu.tensor([1.0, 0.0])),
+    loss_error(lambda: TF.binary_cross_entropy(tinygrad_edu.tensor([1.5, 0.2]), tinygrad_edu.tensor([1.0, 0.0])),
                lambda: F.binary_cross_entropy(torch.tensor([1.5, 0.2]), torch.tensor([1.0, 0.0])))
 
 
 def test_bce_target_shape_must_match():
     x, y = np.full((2, 1), 0.5, np.float32), np.array([1.0, 0.0], np.float32)
-    loss_error(lambda: L.BCELoss.apply(tinygrad_edu.tensor(x), tinygrad_edu.tensor(y)),
+    loss_error(lambda: TF.binary_cross_entropy(tinygrad_edu.tensor(x), tinygrad_edu.tensor(y)),
                lambda: F.binary_cross_entropy(torch.tensor(x), torch.tensor(y)), exact=True)
-    loss_error(lambda: L.BCEWithLogitsLoss.apply(tinygrad_edu.tensor(x), tinygrad_edu.tensor(y)),
+    loss_error(lambda: TF.binary_cross_entropy_with_logits(tinygrad_edu.tensor(x), tinygrad_edu.tensor(y)),
                lambda: F.binary_cross_entropy_with_logits(torch.tensor(x), torch.tensor(y)),
                exact=True)
 

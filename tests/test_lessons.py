@@ -11,7 +11,7 @@ from lessons.__main__ import main
 from lessons.narration import Narrator
 from lessons.registry import LESSONS, find
 from lessons.runner import run_lesson
-from tinygrad_edu.backend import EngineError, get_engine, resolve_device, torch_available
+from lessons.engines import EngineError, get_engine, resolve_device, torch_available
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 needs_torch = pytest.mark.skipif(not torch_available(), reason="real PyTorch not installed")
@@ -259,6 +259,39 @@ def test_without_torch_the_torch_engine_explains_how_to_install_it(monkeypatch):
     with pytest.raises(EngineError, match="pip install torch"):
         get_engine("torch")
     assert main(["run", "03", "--engine", "torch"]) == 2
+
+
+def _imported_packages(package):
+    """The top-level names every module under ``package`` imports (absolute imports)."""
+    import ast
+    names = {}
+    for folder, _, files in os.walk(os.path.join(ROOT, package)):
+        for name in files:
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8") as f:
+                    tree = ast.parse(f.read(), path)
+                for node in ast.walk(tree):
+                    if isinstance(node, ast.Import):
+                        tops = [alias.name.split(".")[0] for alias in node.names]
+                    elif isinstance(node, ast.ImportFrom) and not node.level:
+                        tops = [node.module.split(".")[0]]
+                    else:
+                        continue
+                    for top in tops:
+                        names.setdefault(top, []).append(os.path.relpath(path, ROOT))
+    return names
+
+
+def test_imports_point_one_way():
+    """lessons -> viz -> tinygrad_edu: the engine never imports viz, the lessons or torch
+    (picking the engine, real torch included, is lessons/engines.py's job); viz never
+    imports the lessons."""
+    engine = _imported_packages("tinygrad_edu")
+    for banned in ("lessons", "viz", "torch"):
+        assert banned not in engine, f"{engine[banned]} import {banned}"
+    assert "lessons" not in _imported_packages("viz")
+    assert not os.path.exists(os.path.join(ROOT, "tinygrad_edu", "backend.py"))
 
 
 def test_the_console_script_points_at_main():

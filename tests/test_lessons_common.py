@@ -7,7 +7,7 @@ import pytest
 from lessons import common
 from lessons.context import LessonContext
 from lessons.narration import Narrator
-from tinygrad_edu.backend import get_engine
+from lessons.engines import get_engine
 
 torch = get_engine("edu")
 

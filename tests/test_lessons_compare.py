@@ -6,7 +6,7 @@ import pytest
 
 from lessons.__main__ import main
 from lessons.compare import compare_lesson, format_table
-from tinygrad_edu.backend import torch_available
+from lessons.engines import torch_available
 
 pytestmark = pytest.mark.skipif(not torch_available(), reason="real PyTorch not installed")
 

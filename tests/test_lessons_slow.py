@@ -6,7 +6,7 @@ import pytest
 
 from lessons.narration import Narrator
 from lessons.runner import run_lesson
-from tinygrad_edu.backend import torch_available
+from lessons.engines import torch_available
 
 pytestmark = pytest.mark.slow
 needs_torch = pytest.mark.skipif(not torch_available(), reason="real PyTorch not installed")

@@ -1,6 +1,7 @@
 """nn loss modules (and their functional forms) against real torch: every reduction, the legacy
 size_average/reduce arguments, class weights, ignore_index, label smoothing, probability
-targets; values, gradients of input (and target where torch has one) and grad_fn names."""
+targets; values, gradients of input (and target where torch has one) and grad_fn names. The
+functional losses on every kind of input are cases of the table (cases.py)."""
 import warnings
 
 import numpy as np
@@ -44,22 +45,9 @@ def test_mse_loss_course_example_size_average_false_is_a_sum():
     assert loss.item() == 1.0 and loss.grad_fn.name() == "MseLossBackward0"
 
 
-def test_mse_loss_broadcast_target_warns_and_matches_torch():
-    with pytest.warns(UserWarning, match="different to the input size"):
-        check_parity(lambda t, x, y: t.nn.functional.mse_loss(x, y), [(3, 5), (3, 1)])
-
-
 def test_mse_loss_integer_target_matches_torch():
     check_parity(lambda t, x, y: t.nn.MSELoss()(x, y),
                  [(3, 2), fixed(np.array([[1, 0], [2, 1], [0, 0]]))])
-
-
-@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-def test_weighted_mse_loss_matches_torch(reduction):
-    w = fixed(rng.uniform(0.1, 1, (4, 3)).astype(np.float32))
-    check_parity(lambda t, x, y, w: t.nn.functional.mse_loss(x, y, reduction=reduction,
-                                                             weight=w),
-                 [(4, 3), (4, 3), w])
 
 
 @pytest.mark.parametrize("kwargs", REDUCTIONS + LEGACY)
@@ -75,17 +63,6 @@ def test_weighted_bce_loss_matches_torch(weight, reduction):
                  [PROBS, fixed(LABELS01), fixed(weight)])
 
 
-def test_bce_loss_gradient_reaches_soft_targets_like_torch():
-    check_parity(lambda t, p, y: t.nn.functional.binary_cross_entropy(p, y),
-                 [PROBS, PROBS[::-1].copy()])
-
-
-def test_bce_loss_saturated_probabilities_clamp_like_torch():
-    p = np.float32([[0.0, 1.0, 0.5]])
-    check_parity(lambda t, p, y: t.nn.BCELoss(reduction="sum")(p, y),
-                 [p, fixed(np.float32([[1.0, 0.0, 1.0]]))], grad=False)
-
-
 @pytest.mark.parametrize("kwargs", REDUCTIONS + LEGACY[:2])
 def test_bce_with_logits_matches_torch(kwargs):
     check_parity(lambda t, x, y: quiet(lambda: t.nn.BCEWithLogitsLoss(**kwargs))(x, y),
@@ -98,11 +75,6 @@ def test_bce_with_logits_weight_and_pos_weight_match_torch(reduction):
                                                                reduction=reduction)(x, y),
                  [(4, 3), fixed(LABELS01), fixed(np.float32([1.0, 0.5, 2.0])),
                   fixed(np.float32([3.0, 1.0, 0.2]))])
-
-
-def test_bce_with_logits_is_stable_for_huge_logits():
-    check_parity(lambda t, x, y: t.nn.BCEWithLogitsLoss()(x, y),
-                 [np.float32([[-200.0, 200.0, 0.0]]), fixed(np.float32([[1.0, 0.0, 1.0]]))])
 
 
 @pytest.mark.parametrize("kwargs", REDUCTIONS + LEGACY)
@@ -139,24 +111,6 @@ def test_cross_entropy_with_probability_targets_matches_torch(options, reduction
         return t.nn.functional.cross_entropy(x, y, weight=w if use_weight else None,
                                              reduction=reduction, **options)
     check_parity(loss, [(6, 5), fixed(SOFT), fixed(CLASS_W)])
-
-
-@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-def test_cross_entropy_with_probability_maps_matches_torch(reduction):
-    soft = rng.dirichlet(np.ones(3), (2, 4)).transpose(0, 2, 1).astype(np.float32)
-    check_parity(lambda t, x, y: t.nn.CrossEntropyLoss(reduction=reduction)(x, y),
-                 [(2, 3, 4), fixed(soft)])
-
-
-@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-def test_cross_entropy_over_image_pixels_matches_torch(reduction):
-    labels = rng.integers(0, 3, (2, 4, 5))
-    check_parity(lambda t, x, y: t.nn.CrossEntropyLoss(reduction=reduction)(x, y),
-                 [(2, 3, 4, 5), labels])
-
-
-def test_cross_entropy_of_one_unbatched_sample_matches_torch():
-    check_parity(lambda t, x, y: t.nn.CrossEntropyLoss()(x, y), [(5,), np.array(3)])
 
 
 def test_cross_entropy_course_example():

@@ -13,7 +13,7 @@ import pytest
 
 import tinygrad_edu as torch
 import viz
-from tinygrad_edu.ops.loss import BCELoss
+from tinygrad_edu.ops.loss_ops import BCELoss
 
 BROWSER = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
                 if shutil.which(n)), None)

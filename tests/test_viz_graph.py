@@ -94,7 +94,7 @@ def test_operation_labels_are_the_course_names():
 
 
 def test_loss_functions_are_one_node():
-    from tinygrad_edu.ops.loss import BCELoss, CrossEntropyLoss, MSELoss
+    from tinygrad_edu.ops.loss_ops import BCELoss, CrossEntropyLoss, MSELoss
     p = torch.tensor([[0.3], [0.8]], requires_grad=True)
     t = torch.tensor([[0.0], [1.0]])
     logits = torch.tensor([[1.0, 2.0], [0.5, 0.1]], requires_grad=True)

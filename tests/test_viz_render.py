@@ -17,11 +17,19 @@ def small_loss():
     return ((x @ w).sigmoid() - 1.0).pow(2).mean()
 
 
+@pytest.fixture(autouse=True)
+def _hint_not_shown_yet():
+    """The install hint prints in full once per process: every test here starts as if it
+    had not been shown yet, whichever tests (here or in other files) ran before."""
+    vdot.reset_missing_hint()
+    yield
+    vdot.reset_missing_hint()
+
+
 @pytest.fixture
 def no_dot(monkeypatch, tmp_path):
     """A machine without Graphviz: PATH holds no `dot`."""
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
-    monkeypatch.setattr(vdot, "_told", [False])
     assert viz.find_dot() is None
 
 

@@ -8,7 +8,8 @@ import pytest
 import tinygrad_edu as torch
 import viz
 from tinygrad_edu.autograd.engine import topological_order
-from tinygrad_edu.ops.loss import BCELoss
+from tinygrad_edu.ops.linalg import MatMul
+from tinygrad_edu.ops.loss_ops import BCELoss
 
 
 def logistic():
@@ -95,12 +96,14 @@ def test_a_freed_graph_explains_what_to_do():
         viz.step_backward(loss)
 
 
-def test_frames_show_the_functions_formula_and_highlight_one_node():
+def test_frames_show_the_functions_math_and_highlight_one_node():
     x, y, w, b, loss = logistic()
     frames = viz.step_backward(loss)
     mm = next(f for f in frames if f.label == "MM")
-    assert mm.formula == "∂(a@b)/∂a = g @ bᵀ   ∂(a@b)/∂b = aᵀ @ g"
-    assert ("local derivative: " + mm.formula, "formula") in mm.caption
+    assert mm.math is MatMul.math
+    assert ("forward: out = A @ B      (outᵢⱼ = Σₖ Aᵢₖ·Bₖⱼ)", "formula") in mm.caption
+    assert ("local derivative: ∂outᵢⱼ/∂Aᵢₖ = Bₖⱼ    ∂outᵢⱼ/∂Bₖⱼ = Aᵢₖ", "formula") in mm.caption
+    assert ("chain rule: ∂L/∂A = g @ Bᵀ    ∂L/∂B = Aᵀ @ g", "formula") in mm.caption
     assert list(mm.states.values()).count("current") == 1
     assert mm.states[mm.current] == "current"
     done = {frames.graph.nodes[i].title for i, s in mm.states.items() if s == "done"}

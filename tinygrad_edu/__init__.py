@@ -14,8 +14,28 @@ from .random import (  # noqa: F401
     Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator)
 from .autograd.grad_mode import (  # noqa: F401
     no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode)
-from .functions import *  # noqa: F401,F403
-from .functions import abs, all, any, max, min, pow, sum  # noqa: F401  (shadow builtins, as torch)
+
+# torch.xxx(x, ...) is the Tensor method x.xxx(...): torch.sigmoid is Tensor.sigmoid, defined in
+# tensor_math.py (math) or tensor_shape.py (shapes), which calls the Function in ops/.
+# (abs, all, any, max, min, pow and sum hide Python's built-ins here, as in torch.)
+from .tensor_math import (  # noqa: F401,E402
+    add, sub, mul, div, power as pow, remainder, floor_divide, where, maximum, minimum)
+from .tensor_shape import cat, stack  # noqa: F401,E402
+_T = Tensor
+neg, matmul, mm = _T.neg, _T.matmul, _T.mm
+exp, log, sqrt, abs, clamp, clip = _T.exp, _T.log, _T.sqrt, _T.abs, _T.clamp, _T.clamp
+sigmoid, relu, tanh, softmax, log_softmax = _T.sigmoid, _T.relu, _T.tanh, _T.softmax, _T.log_softmax
+sum, mean, var, std, max, min = _T.sum, _T.mean, _T.var, _T.std, _T.max, _T.min
+argmax, argmin, all, any = _T.argmax, _T.argmin, _T.all, _T.any
+eq, equal, allclose = _T.eq, _T.equal, _T.allclose
+reshape, flatten, squeeze, unsqueeze = _T.reshape, _T.flatten, _T.squeeze, _T.unsqueeze
+transpose, t, permute, numel, is_floating_point = (
+    _T.transpose, _T.t, _T.permute, _T.numel, _T.is_floating_point)
+del _T
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
 from ._repr import set_printoptions  # noqa: F401
 from . import autograd  # noqa: F401
 from . import cuda, backends  # noqa: F401,E402

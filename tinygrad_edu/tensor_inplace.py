@@ -6,7 +6,7 @@ import numpy as np
 from . import dtypes
 from .autograd import grad_mode
 from .ops.elementwise import Cast
-from .ops.shape import index_error
+from .checks import index_error
 from .random import rng
 from .tensor_shape import index_key
 

@@ -1,14 +1,31 @@
 """The Tensor's methods that build the graph: operators, math, activations, reductions,
-comparisons (shapes and indexing are in ``tensor_shape.py``). Each one is a line that calls a
-Function from ``ops/`` (where forward and backward live)."""
+comparisons (shapes and indexing are in ``tensor_shape.py``). Each one checks its arguments
+and calls one Function from ``ops/`` (where forward and backward live): x.sigmoid() is
+``Sigmoid.apply(x)``. The torch.xxx functions at the end of this file are these same methods
+(torch.sigmoid(x) is x.sigmoid())."""
+import functools
+
 import numpy as np
 
 from . import dtypes
-from .ops import activation as A
+from . import tensor as _tensor  # the module: Tensor is looked up when called
+from .checks import broadcasting, check_dims, check_matmul
+from .ops import activation_ops as A
 from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import reduce as R
 from .ops import shape as S
+from .ops.grad_fn_names import renamed
+
+
+def accepts_axis(fn):
+    """torch also accepts NumPy's name ``axis=`` for ``dim=`` (the course writes both)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if "axis" in kwargs:
+            kwargs["dim"] = kwargs.pop("axis")
+        return fn(*args, **kwargs)
+    return wrapper
 
 
 def _promote(a, b):
@@ -53,37 +70,37 @@ class TensorMath:
 
     # -- arithmetic: + - * / ** and their reflected forms ----------------------------------
     def __add__(self, other):
-        return E.Add.apply(*_promote(self, other))
+        return broadcasting(E.Add, *_promote(self, other))
 
     __radd__ = __add__
 
     def __sub__(self, other):
-        return E.Sub.apply(*_promote(self, other))
+        return broadcasting(E.Sub, *_promote(self, other))
 
     def __rsub__(self, other):  # number - tensor
         return E.RSub.apply(*_promote(self, other))
 
     def __mul__(self, other):
-        return E.Mul.apply(*_promote(self, other))
+        return broadcasting(E.Mul, *_promote(self, other))
 
     __rmul__ = __mul__
 
     def __truediv__(self, other):
-        return E.Div.apply(*_true_div_ready(self, other))
+        return broadcasting(E.Div, *_true_div_ready(self, other))
 
     def __rtruediv__(self, other):  # number / tensor
         return E.RDiv.apply(*_true_div_ready(self, other))
 
     def __pow__(self, exponent):
         a, b = _promote(self, exponent)
-        return E.PowTensor.apply(a, b) if isinstance(b, TensorMath) else E.Pow.apply(a, b)
+        return broadcasting(E.PowTensor, a, b) if isinstance(b, TensorMath) else E.Pow.apply(a, b)
 
     def __rpow__(self, base):  # number ** tensor
         a, base = _promote(self, base)
         return E.RPow.apply(a, base)
 
     def __mod__(self, other):
-        return E.Remainder.apply(*_promote(self, other))
+        return broadcasting(E.Remainder, *_promote(self, other))
 
     def __rmod__(self, other):  # number % tensor
         b, a = _promote(self, other)
@@ -116,10 +133,11 @@ class TensorMath:
     def __matmul__(self, other):
         if not isinstance(other, TensorMath):
             return NotImplemented  # Python then says: unsupported operand type(s) for @
+        check_matmul(self._data.shape, other._data.shape)
         return L.MatMul.apply(self, other)
 
     def __rmatmul__(self, other):
-        return L.MatMul.apply(self._make(np.asarray(other), False, None), self)
+        return self._make(np.asarray(other), False, None) @ self
 
     def add(self, other, alpha=1):
         return self + (other * alpha if alpha != 1 else other)
@@ -181,39 +199,50 @@ class TensorMath:
     def tanh(self):
         return A.Tanh.apply(self._floating())
 
+    @accepts_axis
     def softmax(self, dim):
         return A.Softmax.apply(self._floating(), dim=self._dim(dim))
 
+    @accepts_axis
     def log_softmax(self, dim):
         return A.LogSoftmax.apply(self._floating(), dim=self._dim(dim))
 
     # -- reductions -------------------------------------------------------------------------
+    @accepts_axis
     def sum(self, dim=None, keepdim=False):
         x = self if self._data.dtype.kind == "f" else self._cast(np.int64)  # ints sum as int64
+        check_dims(dim, self._data.ndim)
         return R.Sum.apply(x, dim=dim, keepdim=keepdim)
 
+    @accepts_axis
     def mean(self, dim=None, keepdim=False):
         if self._data.dtype.kind != "f":
             raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either "
                                f"a floating point or complex dtype. Got: {self.dtype}")
+        check_dims(dim, self._data.ndim)
         return R.Mean.apply(self, dim=dim, keepdim=keepdim)
 
+    @accepts_axis
     def var(self, dim=None, unbiased=True, keepdim=False, correction=None):
+        check_dims(dim, self._data.ndim)
         n_corr = (1 if unbiased else 0) if correction is None else correction
         n = self._data.size if dim is None else int(np.prod(
             [self._data.shape[d] for d in R._axes(dim, self._data.ndim)]))
         centred = self - self.mean(dim, keepdim=True)
         return (centred * centred).sum(dim, keepdim=keepdim) / max(n - n_corr, 0)
 
+    @accepts_axis
     def std(self, dim=None, unbiased=True, keepdim=False, correction=None):
         return self.var(dim, unbiased, keepdim, correction).sqrt()
 
+    @accepts_axis
     def max(self, dim=None, keepdim=False):
         """max() -> the largest element; max(dim) -> (values, indices), as torch returns."""
         if isinstance(dim, TensorMath):
             return maximum(self, dim)
         return self._minmax(R.MaxAll, R.MaxDim, np.argmax, dim, keepdim, "max")
 
+    @accepts_axis
     def min(self, dim=None, keepdim=False):
         if isinstance(dim, TensorMath):
             return minimum(self, dim)
@@ -221,23 +250,31 @@ class TensorMath:
 
     def _minmax(self, whole, along, arg, dim, keepdim, name):
         if dim is None:
+            if self._data.size == 0:
+                raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                                   f"input.numel() == 0. Specify the reduction dim with the "
+                                   f"'dim' argument.")
             return whole.apply(self)
         dim = self._dim(dim)
         values = along.apply(self, dim=dim, keepdim=keepdim)
         indices = self._make(np.asarray(_arg(self._data, arg, dim, keepdim)), False, None)
         return MinMaxResult(name, values, indices)
 
+    @accepts_axis
     def argmax(self, dim=None, keepdim=False):
         dim = None if dim is None else self._dim(dim)
         return self._make(np.asarray(_arg(self._data, np.argmax, dim, keepdim)), False, None)
 
+    @accepts_axis
     def argmin(self, dim=None, keepdim=False):
         dim = None if dim is None else self._dim(dim)
         return self._make(np.asarray(_arg(self._data, np.argmin, dim, keepdim)), False, None)
 
+    @accepts_axis
     def all(self, dim=None, keepdim=False):
         return self._make(np.asarray(self._data.all(axis=dim, keepdims=keepdim)), False, None)
 
+    @accepts_axis
     def any(self, dim=None, keepdim=False):
         return self._make(np.asarray(self._data.any(axis=dim, keepdims=keepdim)), False, None)
 
@@ -289,9 +326,7 @@ class TensorMath:
     def masked_fill(self, mask, value):
         """torch's masked_fill: ``value`` where ``mask`` is True (no gradient there)."""
         out = where(mask, self._make(np.asarray(value, self._data.dtype), False, None), self)
-        if out.grad_fn is not None:
-            out.grad_fn.torch_name = "MaskedFillBackward0"
-        return out
+        return renamed(out, "MaskedFillBackward0")
 
 
 class MinMaxResult(tuple):
@@ -322,14 +357,47 @@ def _arg(data, fn, dim, keepdim):
 def where(condition, x, y):
     """torch.where(c, x, y): x where c is True, else y (gradient flows to x and y)."""
     cond = condition._data if isinstance(condition, TensorMath) else np.asarray(condition)
-    return S.Where.apply(cond, x, y)
+    return broadcasting(S.Where, cond, x, y)
 
 
 def maximum(a, b):
     """torch.maximum: the larger of a and b, element by element."""
-    return E.Maximum.apply(*_promote(a, b))
+    return broadcasting(E.Maximum, *_promote(a, b))
 
 
 def minimum(a, b):
     """torch.minimum: the smaller of a and b, element by element."""
-    return E.Minimum.apply(*_promote(a, b))
+    return broadcasting(E.Minimum, *_promote(a, b))
+
+
+# -- torch.add(x, 2), torch.add(2, x), ...: as functions the first argument may be a number --
+def _as_tensor(x):
+    return x if isinstance(x, TensorMath) else _tensor.Tensor._make(np.asarray(x), False, None)
+
+
+def add(input, other, alpha=1):
+    return _as_tensor(input).add(other, alpha=alpha)
+
+
+def sub(input, other, alpha=1):
+    return _as_tensor(input).sub(other, alpha=alpha)
+
+
+def mul(input, other):
+    return _as_tensor(input) * other
+
+
+def div(input, other):
+    return _as_tensor(input) / other
+
+
+def power(input, exponent):  # torch.pow (named so as not to hide Python's pow in this file)
+    return _as_tensor(input) ** exponent
+
+
+def remainder(input, other):
+    return _as_tensor(input) % other
+
+
+def floor_divide(input, other):
+    return _as_tensor(input) // other

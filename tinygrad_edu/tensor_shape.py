@@ -6,7 +6,10 @@ import math
 import numpy as np
 
 from . import dtypes
+from .checks import check_cat, check_stack, index_error, reshaped
 from .ops import shape as S
+from .ops.grad_fn_names import renamed
+from .tensor_math import accepts_axis
 
 
 def _shape_args(args):
@@ -21,14 +24,14 @@ class TensorShape:
 
     # -- reshaping -----------------------------------------------------------------------------
     def reshape(self, *shape):
-        return S.Reshape.apply(self, _shape_args(shape))
+        return reshaped(S.Reshape, self, _shape_args(shape))
 
     def view(self, *shape):
         """Like reshape, but never copies: refuses (as torch does) when the numbers are not
         laid out so that the new shape can look at them in place (e.g. after .t())."""
         if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
             raise NotImplementedError("view(dtype) is not supported; use .to(dtype)")
-        return S.Reshape.apply(self, _shape_args(shape), view=True)
+        return reshaped(S.Reshape, self, _shape_args(shape), view=True)
 
     def view_as(self, other):
         return self.view(other.shape)
@@ -50,10 +53,10 @@ class TensorShape:
         shape = self._data.shape
         if dim is None:
             new = tuple(n for n in shape if n != 1)
-            return S.Reshape.apply(self, new, torch_name="SqueezeBackward0")
+            return renamed(S.Reshape.apply(self, new), "SqueezeBackward0")
         dims = {self._dim(d) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))}
         new = tuple(n for i, n in enumerate(shape) if not (i in dims and n == 1))
-        return S.Reshape.apply(self, new, torch_name="SqueezeBackward1")
+        return renamed(S.Reshape.apply(self, new), "SqueezeBackward1")
 
     def unsqueeze(self, dim):
         n = self._data.ndim + 1
@@ -62,7 +65,7 @@ class TensorShape:
                              f", but got {dim})")
         dim %= n
         new = self._data.shape[:dim] + (1,) + self._data.shape[dim:]
-        return S.Reshape.apply(self, new, torch_name="UnsqueezeBackward0")
+        return renamed(S.Reshape.apply(self, new), "UnsqueezeBackward0")
 
     def permute(self, *dims):
         dims = _shape_args(dims)
@@ -80,14 +83,14 @@ class TensorShape:
         dims = list(range(self._data.ndim))
         i, j = self._dim(dim0), self._dim(dim1)
         dims[i], dims[j] = dims[j], dims[i]
-        return S.Permute.apply(self, tuple(dims), torch_name="TransposeBackward0")
+        return renamed(S.Permute.apply(self, tuple(dims)), "TransposeBackward0")
 
     def t(self):
         if self._data.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
                                f"{self._data.ndim}D")
         dims = (1, 0) if self._data.ndim == 2 else tuple(range(self._data.ndim))
-        return S.Permute.apply(self, dims, torch_name="TBackward0")
+        return renamed(S.Permute.apply(self, dims), "TBackward0")
 
     @property
     def T(self):
@@ -120,7 +123,10 @@ class TensorShape:
         return S.Repeat.apply(self, sizes)
 
     def __getitem__(self, key):
-        return S.Index.apply(self, index_key(key))
+        try:
+            return S.Index.apply(self, index_key(key))
+        except IndexError as error:
+            raise index_error(error, self._data.ndim) from None
 
 
 def _same_dtype(tensors):
@@ -131,13 +137,16 @@ def _same_dtype(tensors):
     return [t if t._data.dtype == target else t._cast(target) for t in tensors]
 
 
+@accepts_axis
 def cat(tensors, dim=0):
     """torch.cat: join tensors along an existing dim."""
     tensors = _same_dtype(list(tensors))
     dim = tensors[0]._dim(dim)
+    check_cat([t._data for t in tensors], dim)
     return S.Cat.apply(*tensors, dim=dim)
 
 
+@accepts_axis
 def stack(tensors, dim=0):
     """torch.stack: join tensors along a new dim."""
     tensors = _same_dtype(list(tensors))
@@ -145,6 +154,7 @@ def stack(tensors, dim=0):
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}]"
                          f", but got {dim})")
+    check_stack([t._data for t in tensors])
     return S.Stack.apply(*tensors, dim=dim % n)
 
 

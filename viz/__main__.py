@@ -10,7 +10,7 @@ import numpy as np
 def demo(out):
     """Logistic regression on the course's data (lesson 08): P(pass) = σ(x·w + b), BCE."""
     import tinygrad_edu as torch
-    from tinygrad_edu.ops.loss import BCELoss
+    from tinygrad_edu.ops.loss_ops import BCELoss
 
     import viz
     from viz import plots

@@ -62,7 +62,13 @@ def run_dot(source, format="svg"):
     return done.stdout
 
 
-_told = [False]
+_told = [False]  # the full hint was printed in this process (reset_missing_hint forgets it)
+
+
+def reset_missing_hint():
+    """Forget that the install hint was printed, so the next :func:`tell_missing` prints it
+    in full again (tests use this: the hint is otherwise shown in full once per process)."""
+    _told[0] = False
 
 
 def tell_missing(written=None):
@@ -133,7 +139,7 @@ def _node_line(node, state=None, grad=None, id_prefix=""):
         classes.append(state)
     shape = "ellipse" if node.kind == "op" else "box"
     style = '"filled"' if node.kind == "op" else '"rounded,filled"'
-    tooltip = _q(node.formula) if node.formula else None
+    tooltip = _q(node.math.text()) if node.math else None
     return (f"{node.id} " + _attrs(label=node_label(node, grad), shape=shape, style=style,
                                    fillcolor=_q(fill), color=_q(border), penwidth=pen,
                                    tooltip=tooltip, id=_q(id_prefix + node.id),

@@ -26,7 +26,7 @@ class Node:
         self.id, self.kind, self.title, self.subtitle = id, kind, title, subtitle
         self.values, self.grad = list(values), list(grad)
         self.cluster = cluster          # the module path of the box around it, or None
-        self.formula = ""               # operations: the local derivative
+        self.math = None                # operations: the Function's Math (forward, local, rule)
         self.grad_state = None          # tensors: 'pending', 'kept', 'not kept' or None
         self.obj = None                 # the engine object (grad_fn or tensor), not drawn
 
@@ -100,7 +100,7 @@ class EduAdapter:
 
     @staticmethod
     def op_info(fn):
-        return fn.label, fn.name(), fn.formula
+        return fn.label, fn.name(), fn.math
 
     @staticmethod
     def array(tensor):
@@ -183,7 +183,7 @@ def build_graph(root, adapter, naming, show_values=True, show_grads=True,
     # operations first (walk order), then leaves in the order they are met
     op_cluster = {}
     for i, fn in enumerate(order):
-        label, torch_name, formula = adapter.op_info(fn)
+        label, torch_name, math = adapter.op_info(fn)
         path = membership.op_path(fn) if membership is not None else None
         if path is None and membership is not None and membership.trace is None:
             # parameter membership: the op that consumes a module's parameter is the module's
@@ -191,7 +191,7 @@ def build_graph(root, adapter, naming, show_values=True, show_grads=True,
                          if e.kind == "leaf" and id(e.tensor) in membership.param_path), None)
         op_cluster[fn] = path
         node = graph.add(Node(f"op{i}", "op", label, torch_name, cluster=path))
-        node.formula, node.obj = formula, fn
+        node.math, node.obj = math, fn
         graph.op_ids[fn] = node.id
 
     if root_fn is None:

@@ -95,8 +95,8 @@ def step_backward(loss, names=None, params=None, depth=None, gradient=None,
     """The frames of ``loss.backward()``, one per operation, in the engine's order.
 
     Frame 0 seeds ∂loss/∂loss = 1; each next frame highlights the operation being
-    differentiated and shows the upstream gradient g, the local derivative (the
-    Function's ``formula``) and what it hands to each input (g times the local derivative);
+    differentiated and shows the upstream gradient g, the Function's ``math`` (what forward
+    computed, the local derivative, the chain rule) and what it hands to each input;
     the last frame shows the leaves' ``.grad``. The user's ``.grad`` values are left as
     they were (see the module docstring). ``names``/``params``/``depth`` as in draw_graph.
     torch counterpart: none (this is what ``loss.backward()`` does inside)."""
@@ -107,6 +107,15 @@ def step_backward(loss, names=None, params=None, depth=None, gradient=None,
     records = _record_backward(loss, graph, gradient)
     return Frames(graph, build_frames(graph, records, _seed(loss, gradient)),
                   "backward step by step")
+
+
+def _math_lines(math):
+    """The Function's math, in its one notation: forward, local derivative, chain rule."""
+    if math is None:
+        return [("local derivative: —", "formula")]
+    return [(f"forward: {math.forward}", "formula"),
+            ("local derivative: " + "    ".join(math.local), "formula"),
+            ("chain rule: " + "    ".join(math.rule), "formula")]
 
 
 def _seed(loss, gradient):
@@ -143,7 +152,7 @@ def build_frames(graph, records, seed):
         node = graph.nodes[current]
         label = getattr(fn, "label", node.title)
         name = fn.name() if callable(getattr(fn, "name", None)) else node.subtitle
-        formula = getattr(fn, "formula", "") or node.formula
+        math = getattr(fn, "math", None) or node.math
         states = {i: "done" for i in done}
         notes, handed, lines = {}, [], []
         needs = getattr(fn, "needs_input_grad", ())
@@ -168,12 +177,12 @@ def build_frames(graph, records, seed):
         inside = f"  in {node.title}" if node.kind == "module" else ""
         caption = [(f"Step {k + 1}/{n}: {label}  ({name}){inside}", "title"),
                    (f"upstream gradient g = ∂L/∂({label} output) = {value_text(g)}", "grad"),
-                   (f"local derivative: {formula}" if formula else "local derivative: —",
-                    "formula"),
-                   ("hands on (g × local derivative):", "text")] + lines + \
+                   ] + _math_lines(math) + [
+                   ("hands on to each input:", "text")] + lines + \
                   [(_progress(graph, records, k), "text")]
         frame = Frame("backward", f"{label} ({name})", current, caption, states, grads(), notes)
-        frame.node, frame.label, frame.torch_name, frame.formula = fn, label, name, formula
+        frame.node, frame.label, frame.torch_name = fn, label, name
+        frame.math, frame.formula = math, (math.text() if math else "")
         frame.upstream, frame.handed = g, handed
         frames.append(frame)
         done.add(current)

@@ -46,22 +46,22 @@ def label_of(torch_name):
     return LABELS.get(base, base.upper())
 
 
-_FORMULAS = None
+_MATHS = None
 
 
-def formulas():
-    """label -> the local derivative, as tinygrad_edu's Functions state it (one truth)."""
-    global _FORMULAS
-    if _FORMULAS is None:
+def maths():
+    """label -> the Math of tinygrad_edu's Function of that name (one truth for both engines)."""
+    global _MATHS
+    if _MATHS is None:
         import tinygrad_edu.ops  # noqa: F401  (loads every Function class)
         from tinygrad_edu.autograd.function import Function
-        _FORMULAS, stack = {}, list(Function.__subclasses__())
+        _MATHS, stack = {}, list(Function.__subclasses__())
         while stack:
             cls = stack.pop()
             stack.extend(cls.__subclasses__())
-            if cls.formula and cls.label not in _FORMULAS:
-                _FORMULAS[cls.label] = cls.formula
-    return _FORMULAS
+            if cls.math is not None and cls.label not in _MATHS:
+                _MATHS[cls.label] = cls.math
+    return _MATHS
 
 
 def _is_leaf(fn):
@@ -135,7 +135,7 @@ class TorchAdapter:
             label, name = "CE", "NllLossBackward0 + LogSoftmaxBackward0"
         else:
             label = label_of(name)
-        return label, name, formulas().get(label, "")
+        return label, name, maths().get(label)
 
     @staticmethod
     def array(tensor):

@@ -1,14 +1,15 @@
 """The backward engine: walk the graph from the output back to the leaves.
 
-1. order the nodes so that each node comes before every node it depends on
-   (reverse topological order, found iteratively: a 10,000-op chain is fine);
-2. seed dOut/dOut = 1 and, node by node, call backward(g) and add each returned gradient
-   to what its input has already received (a tensor used twice gets the sum: the
-   multivariable chain rule);
-3. leaves accumulate into ``.grad``; saved arrays are freed unless retain_graph=True.
+    loss.backward()  =  run_backward(loss)
+      1. order = topological_order(loss.grad_fn)   every node before the nodes it depends on
+      2. grads = {loss.grad_fn: 1}                  ∂L/∂L = 1, the seed
+      3. for node in order:                         the chain rule, one node at a time
+             g = grads.pop(node)                    ∂L/∂out, complete: every consumer has sent its part
+             for each input x of node:
+                 grads[x] += node.backward(g)[x]    ∂L/∂x = g · ∂out/∂x, summed over every use of x
+      4. a leaf (a tensor that no node made) adds its ∂L/∂x into x.grad
 """
 import weakref
-from heapq import heappop, heappush
 
 import numpy as np
 
@@ -24,80 +25,61 @@ _FREED_MESSAGE = (
 
 
 def topological_order(root):
-    """Nodes reachable from ``root``, each before the nodes it depends on (root first): the
-    order ``run_backward`` runs them in, newest node first (see there)."""
-    seen, stack = {root}, [root]
+    """Every node reachable from ``root``, each one before the nodes that made its inputs
+    (root first).
+
+    A depth-first search lists a node after all of its inputs' nodes (post-order); reversed,
+    that puts each node before its inputs. It uses its own stack instead of recursion, so a
+    chain of 10,000 operations does not hit Python's recursion limit.
+
+    PyTorch orders its nodes differently, by ``sequence_nr``: a counter stamped on each node
+    when it is created, run highest first. A node is always created after the nodes that made
+    its inputs, so that order, too, puts every node before its inputs. Any such order gives
+    the same gradients: a node runs only once all of its consumers have sent their part."""
+    order, visited = [], set()
+    stack = [(root, False)]
     while stack:
-        for t in stack.pop().inputs:
-            if t is not None and t.grad_fn is not None and t.grad_fn not in seen:
-                seen.add(t.grad_fn)
-                stack.append(t.grad_fn)
-    return sorted(seen, key=lambda node: -node.sequence_nr)
+        node, inputs_done = stack.pop()
+        if inputs_done:             # every input's node is already listed: list this one
+            order.append(node)
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append((node, True))  # come back to it once its inputs are listed
+        for t in node.inputs:
+            if t is not None and t.grad_fn is not None and t.grad_fn not in visited:
+                stack.append((t.grad_fn, False))
+    order.reverse()
+    return order
 
 
-def _accumulate(tensor, g, handed):
-    """Add g into tensor.grad. A fresh .grad must own its array: the same array (or a view
-    of it) may have been handed to another tensor in this pass, so copy it then."""
-    if g.dtype != tensor._data.dtype:
-        g = g.astype(tensor._data.dtype)
-    if tensor.grad is None:
-        if g.base is not None or id(g) in handed or not g.flags.writeable:
-            g = g.copy()
-        handed[id(g)] = g
-        tensor.grad = _tensor.Tensor._make(g, False, None)
-    else:  # accumulation, like torch: in place (call zero_grad() between steps) ...
-        held = tensor.grad._data
-        if id(held) in handed or not held.flags.writeable:
-            # ... but not into an array stored during this pass: it may still be waiting,
-            # unconsumed, to flow into another node
-            tensor.grad._data = np.asarray(held + g)  # (a 0-d sum must stay an array)
-        else:
-            held += g
-
-
-def run_backward(root, gradient=None, retain_graph=False, trace=None, sink=_accumulate):
-    """Compute d root / d leaf for every leaf that requires grad, adding into ``.grad``.
+def run_backward(root, gradient=None, retain_graph=False, trace=None, sink=None):
+    """Compute ∂root/∂x for every leaf x that requires grad and add it into ``x.grad``.
 
     ``trace(node, g, input_grads)``, when given, is called for every node in the order the
     engine runs them (the step-through viewer uses this). ``sink(tensor, g, handed)``
     receives each leaf's (and each retained tensor's) gradient: by default it adds it into
     ``.grad``; ``autograd.grad`` passes one that collects the gradients instead."""
-    if not root._requires_grad:
-        raise RuntimeError("element 0 of tensors does not require grad and does not have a "
-                           "grad_fn (did you forget requires_grad=True, or run it under no_grad?)")
-    if gradient is None:
-        if root._data.size != 1:
-            raise RuntimeError(
-                f"grad can be implicitly created only for scalar outputs (this output has shape "
-                f"{tuple(root._data.shape)}). Reduce it to one number first (e.g. loss.sum() or "
-                f"loss.mean()), or pass the gradient: out.backward(torch.ones_like(out)).")
-        seed = np.ones(root._data.shape, root._data.dtype)  # dOut/dOut = 1
-    else:
-        seed = np.array(getattr(gradient, "_data", gradient), dtype=root._data.dtype)
-        if seed.shape != root._data.shape:
-            raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of "
-                               f"{_size(seed.shape)} and output[0] has a shape of "
-                               f"{_size(root._data.shape)}.")
-    handed = {}
-    if root.grad_fn is None:  # backward on a leaf: its gradient is the seed itself
+    sink = sink or _accumulate
+    seed = _seed(root, gradient)   # ∂root/∂root: ones, or the gradient passed in
+    handed = {}                    # arrays given to a .grad in this pass (see _accumulate)
+    if root.grad_fn is None:       # backward on a leaf: its gradient is the seed itself
         sink(root, seed, handed)
         return
-    # Newest node first. A node is created after every node that made its inputs, so when
-    # it comes up, every node that consumes its output has already sent back its gradient:
-    # the waiting list is a heap ordered by creation number (torch's sequence_nr).
-    grads = {root.grad_fn: seed}
-    waiting = [(-root.grad_fn.sequence_nr, root.grad_fn)]
-    while waiting:
-        node = heappop(waiting)[1]
-        g = grads.pop(node)
+    grads = {root.grad_fn: seed}   # node -> ∂L/∂(its output), summed so far
+    for node in topological_order(root.grad_fn):
+        g = grads.pop(node, None)
+        if g is None:              # no gradient reached it (its consumers returned None)
+            continue
         if node.saved is FREED:
             raise RuntimeError(_FREED_MESSAGE)
-        input_grads = node.backward(node, g)   # the chain rule, one node: g · ∂out/∂input
+        input_grads = node.backward(node, g)   # the chain rule at one node: ∂L/∂x = g · ∂out/∂x
         if type(input_grads) is not tuple:
             input_grads = (input_grads,)
         if trace is not None:
             trace(node, g, input_grads)
-        if node.retained is not None:
+        if node.retained is not None:          # out.retain_grad() was called
             out = node.retained()
             if out is not None:
                 sink(out, g, handed)
@@ -107,16 +89,54 @@ def run_backward(root, gradient=None, retain_graph=False, trace=None, sink=_accu
             if gi.shape != t._data.shape:
                 raise RuntimeError(f"{node.name()} returned a gradient of shape {gi.shape} for "
                                    f"an input of shape {t._data.shape}")
-            fn = t.grad_fn
-            if fn is None:
+            if t.grad_fn is None:              # a leaf: into .grad
                 sink(t, gi, handed)
-            elif fn in grads:
-                grads[fn] = grads[fn] + gi  # a tensor used twice receives the sum
+            elif t.grad_fn in grads:           # a tensor used twice receives the sum
+                grads[t.grad_fn] = grads[t.grad_fn] + gi
             else:
-                grads[fn] = gi
-                heappush(waiting, (-fn.sequence_nr, fn))
+                grads[t.grad_fn] = gi
         if not retain_graph and node.saved:
             node.saved = FREED
+
+
+def _seed(root, gradient):
+    if not root._requires_grad:
+        raise RuntimeError("element 0 of tensors does not require grad and does not have a "
+                           "grad_fn (did you forget requires_grad=True, or run it under no_grad?)")
+    if gradient is None:
+        if root._data.size != 1:
+            raise RuntimeError(
+                f"grad can be implicitly created only for scalar outputs (this output has shape "
+                f"{tuple(root._data.shape)}). Reduce it to one number first (e.g. loss.sum() or "
+                f"loss.mean()), or pass the gradient: out.backward(torch.ones_like(out)).")
+        return np.ones(root._data.shape, root._data.dtype)
+    seed = np.array(getattr(gradient, "_data", gradient), dtype=root._data.dtype)
+    if seed.shape != root._data.shape:
+        raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of "
+                           f"{_size(seed.shape)} and output[0] has a shape of "
+                           f"{_size(root._data.shape)}.")
+    return seed
+
+
+def _accumulate(tensor, g, handed):
+    """x.grad += g, as torch does: gradients add up until you call zero_grad().
+
+    A backward may hand the same array to two inputs (ADD gives g to both) or a view of it
+    (RESHAPE), so an array is never stored as a .grad twice: ``handed`` remembers the arrays
+    stored in this pass, and a shared one is copied first."""
+    if g.dtype != tensor._data.dtype:
+        g = g.astype(tensor._data.dtype)
+    if tensor.grad is None:
+        if g.base is not None or id(g) in handed or not g.flags.writeable:
+            g = g.copy()
+        handed[id(g)] = g
+        tensor.grad = _tensor.Tensor._make(g, False, None)
+        return
+    held = tensor.grad._data
+    if id(held) in handed or not held.flags.writeable:
+        tensor.grad._data = np.asarray(held + g)   # held is shared: make a new array
+    else:
+        held += g                                   # in place, like torch
 
 
 def _size(shape):

@@ -1,33 +1,60 @@
 """The Function: one operation of the graph, its forward and its backward side by side.
 
-``forward(ctx, *arrays)`` computes on raw arrays and saves what backward will need;
-``backward(ctx, g)`` receives g = dLoss/dOutput and returns dLoss/dInput for each
-positional input (the chain rule: upstream gradient times the local derivative).
-``Function.apply`` runs forward and, when grad mode is on and an input requires grad,
-records the node: the instance itself is the output's ``grad_fn``.
-"""
-import itertools
+``forward(ctx, *arrays)`` computes on raw NumPy arrays and saves what backward will need;
+``backward(ctx, g)`` receives g = ∂L/∂out and returns ∂L/∂x for each positional input x
+(the chain rule: ∂L/∂x = g · ∂out/∂x). ``Function.apply`` runs forward and, when grad mode
+is on and an input requires grad, records the node: the instance itself is the output's
+``grad_fn``.
 
-import numpy as np
+Every Function states its math once, in ``math``: what forward computes, the local
+derivative of out with respect to each input (no g in it), and the rule backward applies
+(∂L/∂x = g · that derivative). The docstring, the graph and the stepper all show this text.
+"""
+from typing import NamedTuple
 
 from . import grad_mode
-from ..ops._util import broadcast_error
 from .. import tensor as _tensor  # the module; Tensor is looked up when apply runs
 
 FREED = "freed"  # marks saved arrays released by backward (retain_graph=False)
-_sequence = itertools.count()  # numbers the recorded nodes in the order they are created
+
+
+class Math(NamedTuple):
+    """The math of one Function, in one notation: out is its output, g = ∂L/∂out.
+
+    forward: ``out = σ(a)``;  local: ``∂out/∂a = out·(1 − out)``, one line per input;
+    rule: ``∂L/∂a = g · out·(1 − out)``, one line per input (what backward returns)."""
+    forward: str
+    local: tuple
+    rule: tuple
+
+    @classmethod
+    def of(cls, forward, local, rule):
+        """Math("out = a + b", "∂out/∂a = 1", ...): a single line may be given as a string."""
+        as_tuple = lambda x: (x,) if isinstance(x, str) else tuple(x)  # noqa: E731
+        return cls(forward, as_tuple(local), as_tuple(rule))
+
+    def text(self):
+        return "\n".join((self.forward,) + self.local + self.rule)
 
 
 class Function:
-    label = "?"      # the course's name for the operation in graphs: MM, ADD, SIGMOID, ...
-    formula = ""     # the local derivative as the step-through viewer shows it
-    torch_name = None  # torch's grad_fn name, e.g. "MmBackward0" (default: <Class>Backward0)
+    label = "?"        # the course's name for the operation in graphs: MM, ADD, SIGMOID, ...
+    math = None        # a Math: forward, local derivative and chain rule, as the stepper shows
+    torch_name = None  # torch's grad_fn name (set in ops/grad_fn_names.py; default <Class>Backward0)
+    name_from = None   # or a function (out, *inputs, **options) -> torch's name for this call
 
     # what a fresh node holds (class attributes: a node only stores what differs)
     saved = ()              # the arrays forward kept for backward
     inputs = ()             # one entry per positional argument: a Tensor or None
     needs_input_grad = ()   # which inputs want a gradient
     retained = None         # weakref to the output when it asked .retain_grad()
+
+    def __init_subclass__(cls, **kwargs):
+        """Append the math to the docstring, so help(Sigmoid) shows it."""
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("math") is not None:
+            cls.__doc__ = ((cls.__doc__ or cls.__name__).rstrip() + "\n\n" +
+                           "\n".join("    " + line for line in cls.math.text().split("\n")))
 
     def save_for_backward(self, *arrays):
         self.saved = arrays
@@ -47,17 +74,12 @@ class Function:
                 arrays.append(a)
                 inputs.append(None)
                 needs.append(False)
-        try:
-            out = cls.forward(ctx, *arrays, **kwargs)
-        except ValueError as error:  # NumPy's broadcasting error, told in torch's words
-            message = broadcast_error([a.shape for a in arrays if isinstance(a, np.ndarray)])
-            if message is None or "broadcast" not in str(error):
-                raise
-            raise RuntimeError(message) from None
+        out = cls.forward(ctx, *arrays, **kwargs)
         if True in needs and grad_mode._state["enabled"]:
             # record the node: the output remembers the operation that made it
             ctx.inputs, ctx.needs_input_grad = tuple(inputs), tuple(needs)
-            ctx.sequence_nr = next(_sequence)  # creation order: backward runs newest first
+            if cls.name_from is not None:
+                ctx.torch_name = cls.name_from(out, *arrays, **kwargs)
             return Tensor._make(out, True, ctx)
         return Tensor._make(out, False, None)
 

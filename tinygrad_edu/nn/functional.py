@@ -5,10 +5,12 @@ import warnings
 
 import numpy as np
 
-from ..ops import activation as A
-from ..ops import conv as C
+from .. import checks
+from ..ops import activation_ops as A
+from ..ops import conv_ops as C
 from ..ops import linalg as L
-from ..ops import loss as LS
+from ..ops import loss_ops as LS
+from ..ops.grad_fn_names import renamed
 from ..tensor import Tensor
 from ._reduction import get_reduction
 
@@ -70,6 +72,7 @@ def linear(input, weight, bias=None):
                            f"{names.get(input._data.dtype.name, input._data.dtype.name)} != "
                            f"{names.get(weight._data.dtype.name, weight._data.dtype.name)} "
                            f"(convert the input, e.g. x.float())")
+    checks.check_linear(input._data.shape, weight._data.shape)
     return L.Linear.apply(input, weight, bias)
 
 
@@ -102,6 +105,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     pads = _conv_padding(padding, weight, stride, dilation)
     batched = input.dim() == 4
     x = input if batched else input.unsqueeze(0)
+    checks.check_conv(x._data, weight._data, None if bias is None else bias._data, pads, dilation,
+                      groups)
     out = C.Conv2d.apply(x, weight, bias, stride=stride, padding=pads, dilation=dilation,
                          groups=groups)
     return out if batched else out.squeeze(0)
@@ -122,12 +127,17 @@ def _pool_args(input, kernel_size, stride, padding, dilation, name):
     return kernel, stride, padding, dilation
 
 
+def _pool_checked(input, k, s, p, d, ceil_mode):
+    checks.check_pool_output(input._data.shape, k, s, p, d, ceil_mode)
+    return input
+
+
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):
     """torch.nn.functional.max_pool2d: the largest value of each window (stride defaults to
     the kernel size: windows side by side)."""
     k, s, p, d = _pool_args(input, kernel_size, stride, padding, dilation, "max_pool2d")
-    out = C.MaxPool2d.apply(input, kernel_size=k, stride=s, padding=p, dilation=d,
+    out = C.MaxPool2d.apply(_pool_checked(input, k, s, p, d, ceil_mode), kernel_size=k, stride=s, padding=p, dilation=d,
                             ceil_mode=ceil_mode)
     if not return_indices:
         return out
@@ -139,7 +149,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True, divisor_override=None):
     """torch.nn.functional.avg_pool2d: the mean of each window."""
     k, s, p, _ = _pool_args(input, kernel_size, stride, padding, 1, "avg_pool2d")
-    return C.AvgPool2d.apply(input, kernel_size=k, stride=s, padding=p, ceil_mode=ceil_mode,
+    return C.AvgPool2d.apply(_pool_checked(input, k, s, p, (1, 1), ceil_mode), kernel_size=k, stride=s, padding=p, ceil_mode=ceil_mode,
                              count_include_pad=count_include_pad,
                              divisor_override=divisor_override)
 
@@ -180,7 +190,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     if target._data.dtype.kind != "f":
         target = target.to(input.dtype)
     if weight is None:
-        return LS.MSELoss.apply(input, target, reduction=reduction)
+        checks.warn_mse_broadcast(input._data.shape, target._data.shape)
+        return checks.broadcasting(LS.MSELoss, input, target, reduction)
     if weight.shape != input.shape:
         raise ValueError("Weights and input must have the same size.")
     weighted = (input - target) ** 2 * weight
@@ -202,6 +213,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     probabilities p in [0, 1] (apply sigmoid first)."""
     reduction = get_reduction(size_average, reduce, reduction)
     _float_target(input, target, "binary_cross_entropy")
+    checks.check_bce(input._data, target._data)
     return LS.BCELoss.apply(input, target, weight=_array(weight), reduction=reduction)
 
 
@@ -211,6 +223,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     step, on raw scores (logits)."""
     reduction = get_reduction(size_average, reduce, reduction)
     _float_target(input, target, "binary_cross_entropy_with_logits")
+    checks.check_same_size(input._data, target._data)
     return LS.BCEWithLogitsLoss.apply(input, target, weight=_array(weight),
                                       pos_weight=_array(pos_weight), reduction=reduction)
 
@@ -228,6 +241,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     e.g. from log_softmax)."""
     reduction = get_reduction(size_average, reduce, reduction)
     _check_class_target(target)
+    checks.check_class_targets(input._data, target._data, ignore_index)
     return LS.NLLLoss.apply(input, target, weight=_array(weight), ignore_index=ignore_index,
                             reduction=reduction)
 
@@ -246,14 +260,16 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         if label_smoothing > 0:
             target = target * (1 - label_smoothing) + label_smoothing / n_classes
         if weight is None:
-            out = LS.SoftCrossEntropyLoss.apply(input, target, reduction=reduction)
+            checks.check_soft_targets(input._data, target._data)
+            return LS.SoftCrossEntropyLoss.apply(input, target, reduction=reduction)
         else:  # -Σ_c w_c·y_c·log p_c per row
             dim = 1 if input.dim() > 1 else 0
             rows = (input.log_softmax(dim) * target * _class_view(weight, input)).sum(dim)
             out = (-rows if reduction == "none" else -rows.sum() if reduction == "sum"
                    else -rows.sum() / rows.numel())
-        return _torch_named(out, "DivBackward1" if reduction == "mean" else "NegBackward0")
+        return renamed(out, "DivBackward1" if reduction == "mean" else "NegBackward0")
     _check_class_target(target)
+    checks.check_class_targets(input._data, target._data, ignore_index)
     if label_smoothing == 0:
         return LS.CrossEntropyLoss.apply(input, target, weight=_array(weight),
                                          ignore_index=ignore_index, reduction=reduction)
@@ -274,14 +290,6 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     elif reduction == "sum":
         smooth = smooth.sum()
     return (1 - label_smoothing) * nll + smooth * (label_smoothing / n_classes)
-
-
-def _torch_named(out, name):
-    """Show the grad_fn name torch's graph has at this point (torch composes this loss from
-    smaller ops; here it is one fused node)."""
-    if out.grad_fn is not None:
-        out.grad_fn.torch_name = name
-    return out
 
 
 def _class_view(weight, input):

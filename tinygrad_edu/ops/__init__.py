@@ -1,0 +1,12 @@
+"""The operations: one Function class per operation, forward and backward side by side.
+
+    elementwise.py     ADD SUB MUL DIV POW MOD NEG EXP LOG SQRT ABS CLAMP MAX MIN CAST
+    activation_ops.py  SIGMOID RELU TANH SOFTMAX LOG_SOFTMAX
+    linalg.py          MM (a @ b), LINEAR (x @ Wᵀ + b)
+    reduce.py          SUM MEAN MAX MIN
+    shape.py           RESHAPE PERMUTE EXPAND REPEAT INDEX CAT STACK WHERE
+    loss_ops.py        MSE BCE BCE_LOGITS CE NLL
+    conv_ops.py        CONV MAXPOOL AVGPOOL DROPOUT
+    grad_fn_names.py   what torch calls each node (fidelity only, no math)
+"""
+from . import grad_fn_names  # noqa: F401  (gives every Function torch's grad_fn name)

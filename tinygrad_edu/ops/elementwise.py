@@ -1,9 +1,10 @@
 """Elementwise arithmetic. Binary ops broadcast; backward sums the gradient back to each
-input's shape with ``unbroadcast``. An input may be a plain Python number (no gradient)."""
+input's shape with ``unbroadcast`` (the one place where broadcasting's derivative lives).
+An input may be a plain Python number c or n: it gets no gradient."""
 import numpy as np
 
-from ..autograd.function import Function
-from ._util import unbroadcast, array_module
+from ..autograd.function import Function, Math
+from ._util import unbroadcast
 
 
 def _shape(x):
@@ -12,7 +13,9 @@ def _shape(x):
 
 class Add(Function):
     label = "ADD"
-    formula = "∂(a+b)/∂a = g   ∂(a+b)/∂b = g"
+    math = Math.of("out = a + b",
+                   ("∂out/∂a = 1", "∂out/∂b = 1"),
+                   ("∂L/∂a = g", "∂L/∂b = g"))
 
     @staticmethod
     def forward(ctx, a, b):
@@ -28,7 +31,9 @@ class Add(Function):
 
 class Sub(Function):
     label = "SUB"
-    formula = "∂(a-b)/∂a = g   ∂(a-b)/∂b = -g"
+    math = Math.of("out = a − b",
+                   ("∂out/∂a = 1", "∂out/∂b = −1"),
+                   ("∂L/∂a = g", "∂L/∂b = −g"))
 
     @staticmethod
     def forward(ctx, a, b):
@@ -42,10 +47,9 @@ class Sub(Function):
                 unbroadcast(-g, sb) if sb is not None else None)
 
 
-class RSub(Function):  # number - tensor
+class RSub(Function):  # number − tensor
     label = "SUB"
-    formula = "∂(c-a)/∂a = -g"
-    torch_name = "RsubBackward1"
+    math = Math.of("out = c − a", "∂out/∂a = −1", "∂L/∂a = −g")
 
     @staticmethod
     def forward(ctx, a, c):
@@ -58,7 +62,9 @@ class RSub(Function):  # number - tensor
 
 class Mul(Function):
     label = "MUL"
-    formula = "∂(a·b)/∂a = g·b   ∂(a·b)/∂b = g·a"
+    math = Math.of("out = a · b",
+                   ("∂out/∂a = b", "∂out/∂b = a"),
+                   ("∂L/∂a = g · b", "∂L/∂b = g · a"))
 
     @staticmethod
     def forward(ctx, a, b):
@@ -75,7 +81,9 @@ class Mul(Function):
 
 class Div(Function):
     label = "DIV"
-    formula = "∂(a/b)/∂a = g/b   ∂(a/b)/∂b = -g·a/b²"
+    math = Math.of("out = a / b",
+                   ("∂out/∂a = 1/b", "∂out/∂b = −a/b²"),
+                   ("∂L/∂a = g / b", "∂L/∂b = −g · a/b²"))
 
     @staticmethod
     def forward(ctx, a, b):
@@ -92,8 +100,7 @@ class Div(Function):
 
 class RDiv(Function):  # number / tensor
     label = "DIV"
-    formula = "∂(c/a)/∂a = -g·c/a²"
-    torch_name = "MulBackward0"  # torch computes c / a as reciprocal(a) * c
+    math = Math.of("out = c / a", "∂out/∂a = −c/a²", "∂L/∂a = −g · c/a²")
 
     @staticmethod
     def forward(ctx, a, c):
@@ -109,7 +116,7 @@ class RDiv(Function):  # number / tensor
 
 class Pow(Function):  # tensor ** number
     label = "POW"
-    formula = "∂(aⁿ)/∂a = g·n·aⁿ⁻¹"
+    math = Math.of("out = aⁿ", "∂out/∂a = n·aⁿ⁻¹", "∂L/∂a = g · n·aⁿ⁻¹")
 
     @staticmethod
     def forward(ctx, a, n):
@@ -121,15 +128,16 @@ class Pow(Function):  # tensor ** number
     def backward(ctx, g):
         (a,) = ctx.saved
         n = ctx.n
-        if n == 0:
+        if n == 0:          # a⁰ = 1: no slope (and no 0·a⁻¹ = nan at a = 0)
             return g * 0, None
         return g * (n * a ** (n - 1)), None
 
 
 class PowTensor(Function):  # a ** b where b is a tensor (a a tensor or a number)
     label = "POW"
-    formula = "∂(aᵇ)/∂a = g·b·aᵇ⁻¹   ∂(aᵇ)/∂b = g·aᵇ·ln a"
-    torch_name = "PowBackward1"
+    math = Math.of("out = aᵇ",
+                   ("∂out/∂a = b·aᵇ⁻¹", "∂out/∂b = out·ln a"),
+                   ("∂L/∂a = g · b·aᵇ⁻¹", "∂L/∂b = g · out·ln a"))
 
     @staticmethod
     def forward(ctx, a, b):
@@ -140,21 +148,19 @@ class PowTensor(Function):  # a ** b where b is a tensor (a a tensor or a number
     @staticmethod
     def backward(ctx, g):
         a, b, out = ctx.saved
-        xp = array_module(out)
         ga = gb = None
         if ctx.needs_input_grad[0]:
             ga = unbroadcast(g * b * a ** (b - 1), a.shape)
         if ctx.needs_input_grad[1]:
             # where a == 0 the derivative b ↦ 0ᵇ is taken as 0, as torch does
-            log_a = xp.log(xp.where(a == 0, 1, a))
+            log_a = np.log(np.where(a == 0, 1, a))
             gb = unbroadcast(g * out * log_a, b.shape)
         return ga, gb
 
 
 class RPow(Function):  # number ** tensor
     label = "POW"
-    formula = "∂(cᵃ)/∂a = g·cᵃ·ln c"
-    torch_name = "PowBackward2"
+    math = Math.of("out = cᵃ", "∂out/∂a = out·ln c", "∂L/∂a = g · out·ln c")
 
     @staticmethod
     def forward(ctx, a, c):
@@ -173,27 +179,26 @@ class RPow(Function):  # number ** tensor
 
 class Remainder(Function):  # a % b (the sign of b, like Python's and torch's)
     label = "MOD"
-    formula = "∂(a mod b)/∂a = g   ∂(a mod b)/∂b = -g·floor(a/b)"
+    math = Math.of("out = a mod b = a − b·⌊a/b⌋",
+                   ("∂out/∂a = 1", "∂out/∂b = −⌊a/b⌋"),
+                   ("∂L/∂a = g", "∂L/∂b = −g · ⌊a/b⌋"))
 
     @staticmethod
     def forward(ctx, a, b):
-        xp = array_module(a)
         ctx.save_for_backward(a, b)
-        ctx.torch_name = "RemainderBackward1" if isinstance(b, np.ndarray) else "RemainderBackward0"
-        return xp.asarray(xp.remainder(a, b))
+        return np.asarray(np.remainder(a, b))
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved
         ga = unbroadcast(g, _shape(a)) if ctx.needs_input_grad[0] else None
-        gb = (unbroadcast(-g * array_module(g).floor(a / b), b.shape)
-              if ctx.needs_input_grad[1] else None)
+        gb = unbroadcast(-g * np.floor(a / b), b.shape) if ctx.needs_input_grad[1] else None
         return ga, gb
 
 
 class Neg(Function):
     label = "NEG"
-    formula = "∂(-a)/∂a = -g"
+    math = Math.of("out = −a", "∂out/∂a = −1", "∂L/∂a = −g")
 
     @staticmethod
     def forward(ctx, a):
@@ -206,11 +211,11 @@ class Neg(Function):
 
 class Exp(Function):
     label = "EXP"
-    formula = "∂eᵃ/∂a = g·eᵃ"
+    math = Math.of("out = eᵃ", "∂out/∂a = eᵃ = out", "∂L/∂a = g · out")
 
     @staticmethod
     def forward(ctx, a):
-        out = array_module(a).exp(a)
+        out = np.exp(a)
         ctx.save_for_backward(out)
         return out
 
@@ -222,12 +227,12 @@ class Exp(Function):
 
 class Log(Function):
     label = "LOG"
-    formula = "∂ln a/∂a = g/a"
+    math = Math.of("out = ln a", "∂out/∂a = 1/a", "∂L/∂a = g / a")
 
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return array_module(a).log(a)
+        return np.log(a)
 
     @staticmethod
     def backward(ctx, g):
@@ -237,11 +242,11 @@ class Log(Function):
 
 class Sqrt(Function):
     label = "SQRT"
-    formula = "∂√a/∂a = g/(2√a)"
+    math = Math.of("out = √a", "∂out/∂a = 1/(2√a) = 1/(2·out)", "∂L/∂a = g / (2·out)")
 
     @staticmethod
     def forward(ctx, a):
-        out = array_module(a).sqrt(a)
+        out = np.sqrt(a)
         ctx.save_for_backward(out)
         return out
 
@@ -253,29 +258,30 @@ class Sqrt(Function):
 
 class Abs(Function):
     label = "ABS"
-    formula = "∂|a|/∂a = g·sign(a)"
+    math = Math.of("out = |a|", "∂out/∂a = sign(a)", "∂L/∂a = g · sign(a)")
 
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return array_module(a).abs(a)
+        return np.abs(a)
 
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved
-        return g * array_module(a).sign(a)
+        return g * np.sign(a)
 
 
 class Clamp(Function):
     label = "CLAMP"
-    formula = "∂clamp(a)/∂a = g where min ≤ a ≤ max, else 0"
-    torch_name = "ClampBackward1"
+    math = Math.of("out = min(max(a, lo), hi)",
+                   "∂out/∂a = 1 where lo ≤ a ≤ hi, else 0",
+                   "∂L/∂a = g where lo ≤ a ≤ hi, else 0")
 
     @staticmethod
     def forward(ctx, a, min=None, max=None):
         ctx.save_for_backward(a)
         ctx.bounds = (min, max)
-        return array_module(a).clip(a, min, max)
+        return np.clip(a, min, max)
 
     @staticmethod
     def backward(ctx, g):
@@ -291,12 +297,16 @@ class Clamp(Function):
 
 class Maximum(Function):  # torch.maximum(a, b), torch.max(a, b)
     label = "MAX"
-    formula = "∂max(a,b)/∂a = g where a > b, g/2 where a = b, else 0"
+    math = Math.of("out = max(a, b)",
+                   ("∂out/∂a = 1 where a > b, ½ where a = b, else 0",
+                    "∂out/∂b = 1 where b > a, ½ where a = b, else 0"),
+                   ("∂L/∂a = g where a > b, g/2 where a = b, else 0",
+                    "∂L/∂b = g where b > a, g/2 where a = b, else 0"))
 
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return array_module(a).maximum(a, b)
+        return np.maximum(a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -306,12 +316,16 @@ class Maximum(Function):  # torch.maximum(a, b), torch.max(a, b)
 
 class Minimum(Function):  # torch.minimum(a, b), torch.min(a, b)
     label = "MIN"
-    formula = "∂min(a,b)/∂a = g where a < b, g/2 where a = b, else 0"
+    math = Math.of("out = min(a, b)",
+                   ("∂out/∂a = 1 where a < b, ½ where a = b, else 0",
+                    "∂out/∂b = 1 where b < a, ½ where a = b, else 0"),
+                   ("∂L/∂a = g where a < b, g/2 where a = b, else 0",
+                    "∂L/∂b = g where b < a, g/2 where a = b, else 0"))
 
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return array_module(a).minimum(a, b)
+        return np.minimum(a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -328,10 +342,11 @@ def _split_by_winner(g, a_wins, tie, a_shape, b_shape, needs):
     return ga, gb
 
 
-class Cast(Function):
+class Cast(Function):  # .float(), .double(), .to(dtype); also .clone() (same dtype)
     label = "CAST"
-    formula = "∂cast(a)/∂a = cast back(g)"
-    torch_name = "ToCopyBackward0"
+    math = Math.of("out = a, converted to another dtype",
+                   "∂out/∂a = 1",
+                   "∂L/∂a = g, converted back to a's dtype")
 
     @staticmethod
     def forward(ctx, a, dtype, order="K"):

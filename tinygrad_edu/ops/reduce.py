@@ -1,7 +1,7 @@
 """Reductions: sum, mean, max, min. Backward spreads g back over the reduced axes."""
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, Math
 
 
 def _axes(dim, ndim):
@@ -9,13 +9,7 @@ def _axes(dim, ndim):
     if dim is None or ndim == 0:
         return tuple(range(ndim))
     dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-    out = []
-    for d in dims:
-        if not -max(ndim, 1) <= d < max(ndim, 1):
-            raise IndexError(f"Dimension out of range (expected to be in range of "
-                             f"[{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {d})")
-        out.append(d % ndim if ndim else 0)
-    return tuple(out)
+    return tuple(d % ndim for d in dims)
 
 
 def _spread(g, shape, axes, keepdim):
@@ -27,13 +21,14 @@ def _spread(g, shape, axes, keepdim):
 
 class Sum(Function):
     label = "SUM"
-    formula = "∂Σa/∂a = g (copied to every element)"
+    math = Math.of("out = Σ a      (over dim; over every element when dim is None)",
+                   "∂out/∂aᵢ = 1",
+                   "∂L/∂a = g, copied to every element that was summed")
 
     @staticmethod
     def forward(ctx, a, dim=None, keepdim=False):
         axes = _axes(dim, a.ndim)
         ctx.info = (a.shape, axes, keepdim)
-        ctx.torch_name = "SumBackward0" if dim is None else "SumBackward1"
         return np.asarray(a.sum(axis=axes, keepdims=keepdim))
 
     @staticmethod
@@ -43,14 +38,16 @@ class Sum(Function):
 
 class Mean(Function):
     label = "MEAN"
-    formula = "∂mean(a)/∂a = g/n (n = number of elements averaged)"
+    math = Math.of("out = Σ a / n      (n = the number of elements averaged: the size of dim, "
+                   "or a.numel())",
+                   "∂out/∂aᵢ = 1/n",
+                   "∂L/∂a = g / n, copied to every element that was averaged")
 
     @staticmethod
     def forward(ctx, a, dim=None, keepdim=False):
         axes = _axes(dim, a.ndim)
         ctx.info = (a.shape, axes, keepdim)
         ctx.n = int(np.prod([a.shape[i] for i in axes])) if a.ndim else 1
-        ctx.torch_name = "MeanBackward0" if dim is None else "MeanBackward1"
         return np.asarray(a.mean(axis=axes, keepdims=keepdim))
 
     @staticmethod
@@ -60,15 +57,13 @@ class Mean(Function):
 
 class MaxAll(Function):  # max() of every element
     label = "MAX"
-    formula = "∂max(a)/∂a = g at the maximum (shared evenly among ties), else 0"
-    torch_name = "MaxBackward1"
+    math = Math.of("out = max(a)      (the largest element)",
+                   "∂out/∂aᵢ = 1/k where aᵢ = out (k elements tie for it), else 0",
+                   "∂L/∂a = g / k at the maximum, 0 elsewhere")
     pick = staticmethod(np.max)
 
     @classmethod
     def forward(cls, ctx, a):
-        if a.size == 0:
-            raise RuntimeError("max(): Expected reduction dim to be specified for input.numel() "
-                               "== 0. Specify the reduction dim with the 'dim' argument.")
         out = np.asarray(cls.pick(a))
         ctx.save_for_backward(a, out)
         return out
@@ -82,21 +77,22 @@ class MaxAll(Function):  # max() of every element
 
 class MinAll(MaxAll):
     label = "MIN"
-    formula = "∂min(a)/∂a = g at the minimum (shared evenly among ties), else 0"
-    torch_name = "MinBackward1"
+    math = Math.of("out = min(a)      (the smallest element)",
+                   "∂out/∂aᵢ = 1/k where aᵢ = out (k elements tie for it), else 0",
+                   "∂L/∂a = g / k at the minimum, 0 elsewhere")
     pick = staticmethod(np.min)
 
 
 class MaxDim(Function):  # values of max(dim); the indices are returned by the caller
     label = "MAX"
-    formula = "∂max(a, dim)/∂a = g at the arg-max of each slice, else 0"
-    torch_name = "MaxBackward0"
+    math = Math.of("out = max(a, dim)      (the largest element of each slice along dim)",
+                   "∂out/∂a = 1 at each slice's arg-max, else 0",
+                   "∂L/∂a = g at each slice's arg-max, 0 elsewhere")
     arg = staticmethod(np.argmax)
 
     @classmethod
     def forward(cls, ctx, a, dim, keepdim=False):
         if a.ndim == 0:  # a single number: it is its own max (dim must be 0 or -1)
-            _axes(dim, 1)
             ctx.info = (a.shape, None, keepdim)
             ctx.indices = np.asarray(0)
             return a.copy()
@@ -120,6 +116,7 @@ class MaxDim(Function):  # values of max(dim); the indices are returned by the c
 
 class MinDim(MaxDim):
     label = "MIN"
-    formula = "∂min(a, dim)/∂a = g at the arg-min of each slice, else 0"
-    torch_name = "MinBackward0"
+    math = Math.of("out = min(a, dim)      (the smallest element of each slice along dim)",
+                   "∂out/∂a = 1 at each slice's arg-min, else 0",
+                   "∂L/∂a = g at each slice's arg-min, 0 elsewhere")
     arg = staticmethod(np.argmin)

@@ -12,10 +12,9 @@ the faster; so col2im (and im2col, for images with short output rows) put the ba
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..autograd.function import Function
+from ..autograd.function import Function, Math
 from ..random import rng
 
-_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half", "int64": "long"}
 
 
 def out_size(size, kernel, stride, pad_total, dilation=1, ceil_mode=False):
@@ -60,44 +59,18 @@ def _crop(gp, shape, top, left):
     return gp[..., top:top + shape[-2], left:left + shape[-1]]
 
 
-def _check_conv(x, weight, bias, padding, dilation, groups):
-    if x.dtype != weight.dtype:
-        raise RuntimeError(f"Input type ({_type(x)}) and weight type ({_type(weight)}) should be "
-                           f"the same (convert one, e.g. x.float())")
-    if bias is not None and bias.dtype != x.dtype:
-        raise RuntimeError(f"Input type ({_TYPE_NAMES.get(x.dtype.name, x.dtype.name)}) and bias"
-                           f" type ({_TYPE_NAMES.get(bias.dtype.name, bias.dtype.name)}) should "
-                           f"be the same")
-    if weight.shape[0] % groups:
-        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
-                           f"at dimension 0, but got weight of size {list(weight.shape)} instead")
-    if x.shape[1] != weight.shape[1] * groups:
-        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected "
-                           f"input{list(x.shape)} to have {weight.shape[1] * groups} channels, "
-                           f"but got {x.shape[1]} channels instead")
-    padded = [x.shape[2 + a] + sum(padding[a]) for a in (0, 1)]
-    kernel = [dilation[a] * (weight.shape[2 + a] - 1) + 1 for a in (0, 1)]
-    if padded[0] < kernel[0] or padded[1] < kernel[1]:
-        raise RuntimeError(f"Calculated padded input size per channel: ({padded[0]} x "
-                           f"{padded[1]}). Kernel size: ({kernel[0]} x {kernel[1]}). Kernel size "
-                           f"can't be greater than actual input size")
-
-
-def _type(a):
-    return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
-            "int64": "torch.LongTensor"}.get(a.dtype.name, a.dtype.name)
-
-
 class Conv2d(Function):
     label = "CONV"
-    formula = ("y = W ⋆ x + b (im2col: Y = W·cols):  ∂L/∂W = g·colsᵀ   "
-               "∂L/∂x = col2im(Wᵀ·g)   ∂L/∂b = Σ g")
-    torch_name = "ConvolutionBackward0"
+    math = Math.of("out = W ⋆ x + b      (each output pixel: Σ over its window of W·x, plus b; "
+                   "im2col lays the windows out as the columns of cols, so out = W @ cols + b)",
+                   ("∂out/∂cols = W      (each window's pixels, through the kernel)",
+                    "∂out/∂W = cols      (the windows of x)", "∂out/∂b = 1"),
+                   ("∂L/∂x = col2im(Wᵀ @ g)      (each window's share added back onto x)",
+                    "∂L/∂W = g @ colsᵀ", "∂L/∂b = Σ g      (over the batch and every pixel)"))
 
     @staticmethod
     def forward(ctx, x, weight, bias=None, stride=(1, 1), padding=((0, 0), (0, 0)),
                 dilation=(1, 1), groups=1):
-        _check_conv(x, weight, bias, padding, dilation, groups)
         n, c, h, w = x.shape
         o, cg, kh, kw = weight.shape
         oh = out_size(h, kh, stride[0], sum(padding[0]), dilation[0])
@@ -168,10 +141,6 @@ def _pool_geometry(x, kernel, stride, padding, dilation, ceil_mode):
     h, w = x.shape[-2:]
     oh = out_size(h, kernel[0], stride[0], 2 * padding[0], dilation[0], ceil_mode)
     ow = out_size(w, kernel[1], stride[1], 2 * padding[1], dilation[1], ceil_mode)
-    if oh <= 0 or ow <= 0:
-        c = x.shape[-3] if x.ndim >= 3 else 1
-        raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: "
-                           f"({c}x{max(oh, 0)}x{max(ow, 0)}). Output size is too small")
     need_h = (oh - 1) * stride[0] + dilation[0] * (kernel[0] - 1) + 1  # rows the windows span
     need_w = (ow - 1) * stride[1] + dilation[1] * (kernel[1] - 1) + 1
     pads = ((padding[0], max(need_h - h - padding[0], 0)),
@@ -181,8 +150,9 @@ def _pool_geometry(x, kernel, stride, padding, dilation, ceil_mode):
 
 class MaxPool2d(Function):
     label = "MAXPOOL"
-    formula = "y = max of each window:  ∂L/∂x = g at the position of each window's max, 0 else"
-    torch_name = "MaxPool2DWithIndicesBackward0"
+    math = Math.of("out = the max of each window of x",
+                   "∂out/∂x = 1 at each window's max, else 0",
+                   "∂L/∂x = g at each window's max (added where windows overlap), 0 elsewhere")
 
     @staticmethod
     def forward(ctx, x, kernel_size, stride, padding=(0, 0), dilation=(1, 1), ceil_mode=False):
@@ -236,8 +206,9 @@ def max_pool2d_indices(arg, shape, kernel, stride, padding, dilation):
 
 class AvgPool2d(Function):
     label = "AVGPOOL"
-    formula = "y = mean of each window:  ∂L/∂x = g / (window size), spread over the window"
-    torch_name = "AvgPool2DBackward0"
+    math = Math.of("out = Σ window / k      (the mean of each window; k = its size)",
+                   "∂out/∂x = 1/k at each position of the window",
+                   "∂L/∂x = g / k, spread over the window (added where windows overlap)")
 
     @staticmethod
     def forward(ctx, x, kernel_size, stride, padding=(0, 0), ceil_mode=False,
@@ -278,8 +249,9 @@ class AvgPool2d(Function):
 
 class Dropout(Function):
     label = "DROPOUT"
-    formula = "y = x·m/(1-p), m ~ Bernoulli(1-p):  ∂L/∂x = g·m/(1-p)"
-    torch_name = "MulBackward0"  # torch's dropout is input * mask
+    math = Math.of("out = x · m / (1 − p)      (m: 1 with probability 1 − p, else 0)",
+                   "∂out/∂x = m / (1 − p)",
+                   "∂L/∂x = g · m / (1 − p)")
 
     @staticmethod
     def forward(ctx, x, p=0.5, generator=None):

@@ -7,6 +7,8 @@ A lesson receives the engine module as ``torch``, so one source runs on both::
     device = resolve_device("torch", "cuda")
 
 Real PyTorch is an optional dependency: it is imported here, and only when asked for.
+This lives in ``lessons`` (not in ``tinygrad_edu``) because the engine itself never
+imports torch: imports point one way, lessons -> viz -> tinygrad_edu.
 Problems are reported as :class:`EngineError` with a one-line message the command line
 prints as it is (no traceback).
 """

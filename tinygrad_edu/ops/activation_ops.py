@@ -1,0 +1,111 @@
+"""Activations and the softmax family, each with its local derivative."""
+import numpy as np
+
+from ..autograd.function import Function, Math
+
+
+def stable_sigmoid(x):
+    """1/(1+e⁻ˣ) without overflow: for x < 0 use eˣ/(1+eˣ) instead."""
+    e = np.exp(-np.abs(x))  # always in (0, 1]: no overflow
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+class Sigmoid(Function):
+    label = "SIGMOID"
+    math = Math.of("out = σ(a) = 1 / (1 + e⁻ᵃ)",
+                   "∂out/∂a = out·(1 − out)",
+                   "∂L/∂a = g · out·(1 − out)")
+
+    @staticmethod
+    def forward(ctx, a):
+        out = stable_sigmoid(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved
+        return g * out * (1 - out)
+
+
+class Relu(Function):
+    label = "RELU"
+    math = Math.of("out = max(a, 0)",
+                   "∂out/∂a = 1 where a > 0, else 0",
+                   "∂L/∂a = g where a > 0, else 0")
+
+    @staticmethod
+    def forward(ctx, a):
+        # max(a, 0) taken against an array of zeros: measured 1.8x faster than against the
+        # number 0 on NumPy 2.4 (docs/benchmarks.md, "ReLU"), on MLP and conv shapes alike
+        out = np.maximum(a, np.zeros(a.shape, a.dtype))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved
+        return g * (out > 0)   # out > 0 exactly where a > 0
+
+
+class Tanh(Function):
+    label = "TANH"
+    math = Math.of("out = tanh(a)",
+                   "∂out/∂a = 1 − out²",
+                   "∂L/∂a = g · (1 − out²)")
+
+    @staticmethod
+    def forward(ctx, a):
+        out = np.tanh(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved
+        return g * (1 - out * out)
+
+
+class Softmax(Function):
+    label = "SOFTMAX"
+    math = Math.of("out = softmax(a) = eᵃ / Σ eᵃ      (Σ along dim)",
+                   "∂outᵢ/∂aⱼ = outᵢ·(δᵢⱼ − outⱼ)      (δᵢⱼ = 1 if i = j, else 0)",
+                   "∂L/∂a = out · (g − Σ g·out)")
+
+    @staticmethod
+    def forward(ctx, a, *, dim):
+        e = np.exp(a - a.max(axis=dim, keepdims=True))  # shift by the max: e ≤ 1, no overflow
+        out = e / e.sum(axis=dim, keepdims=True)
+        ctx.save_for_backward(out)
+        ctx.dim = dim
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved
+        return out * (g - (g * out).sum(axis=ctx.dim, keepdims=True))
+
+
+class LogSoftmax(Function):
+    label = "LOG_SOFTMAX"
+    math = Math.of("out = log_softmax(a) = a − ln Σ eᵃ      (Σ along dim)",
+                   "∂outᵢ/∂aⱼ = δᵢⱼ − softmax(a)ⱼ",
+                   "∂L/∂a = g − softmax(a) · Σ g")
+
+    @staticmethod
+    def forward(ctx, a, *, dim):
+        out = log_softmax_array(a, dim)
+        ctx.save_for_backward(out)
+        ctx.dim = dim
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved
+        return g - np.exp(out) * g.sum(axis=ctx.dim, keepdims=True)   # exp(out) = softmax(a)
+
+
+def log_softmax_array(a, dim):
+    """log softmax = a - max - log Σ exp(a - max)  (log-sum-exp: stable for any a)."""
+    shifted = a - a.max(axis=dim, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
