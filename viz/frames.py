@@ -25,6 +25,9 @@ class Frame:
         self.formula = ""
         self.upstream = None
         self.handed = []
+        # the chain rule with numbers, per input: [{"input": name, "shape": [..],
+        # "default": k, "entries": {k: [lines]}}] (k: a flat element index, as a str)
+        self.chain = []
         self.index = 0
 
     def dot(self, graph):
@@ -43,8 +46,9 @@ class Frames:
     """The frames of a step-through, in order. ``show()`` pages through them in the
     terminal; ``save_svgs(dir)`` and ``save_html(path)`` write them out."""
 
-    def __init__(self, graph, frames, title):
+    def __init__(self, graph, frames, title, lang="en"):
         self.graph, self.frames, self.title = graph, list(frames), title
+        self.lang = lang  # 'en' or 'zh': the language of the frames and of the page
         for i, frame in enumerate(self.frames):
             frame.index = i
 

@@ -91,7 +91,7 @@ def _progress(graph, records, k):
 
 
 def step_backward(loss, names=None, params=None, depth=None, gradient=None,
-                  intermediates=False):
+                  intermediates=True, lang="en"):
     """The frames of ``loss.backward()``, one per operation, in the engine's order.
 
     Frame 0 seeds ∂loss/∂loss = 1; each next frame highlights the operation being
@@ -106,7 +106,7 @@ def step_backward(loss, names=None, params=None, depth=None, gradient=None,
     graph = graph_of(loss, names, params, True, True, depth, intermediates, caller_frame(1))
     records = _record_backward(loss, graph, gradient)
     return Frames(graph, build_frames(graph, records, _seed(loss, gradient)),
-                  "backward step by step")
+                  "backward step by step", lang=lang)
 
 
 def _math_lines(math):
