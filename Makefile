@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LESSON ?= 05
 
-.PHONY: run test test-slow bench demo clean
+.PHONY: run test test-slow bench demo clean fuzz
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -27,6 +27,9 @@ test: $(VENV)/.installed-dev     ## the test suite (fast: a few minutes on 2 cor
 
 test-slow: $(VENV)/.installed-dev ## the long tests (full-length lessons); exit 5 = none collected
 	$(BIN)/python -m pytest -q -m slow || [ $$? -eq 5 ]
+
+fuzz: $(VENV)/.installed-dev     ## differential fuzzing against torch: 50,000 programs (FUZZ_PROGRAMS=N), minimal repros
+	$(BIN)/python tests/fuzz.py --shrink
 
 bench: $(VENV)/.installed-dev    ## benchmarks against torch; writes docs/benchmarks.md
 	$(BIN)/python -m benchmarks

@@ -12,12 +12,13 @@ loss and the optimizer, and the training step (forward, loss, ``zero_grad``, ``b
 - ``argmax_accuracy`` / ``threshold_accuracy``: the course's two test loops;
 - ``mnist_loaders``, ``split_rows``: data preparation;
 - ``plot_losses``, ``plot_accuracy``, ``say_accuracy``, ``mnist_result``: what the
-  lessons plot, print and return.
+  lessons plot, print and return;
+- ``draw_backward`` / ``first_samples``: --graph for a lesson's model, on a few samples.
 """
-from . import data
+from . import data, graphs
 
 
-# -- the training loop ------------------------------------------------------------------------
+# -- the training loop ---------------------------------------------------------------------
 def loss_line(epoch, loss):
     """``0 0.693147``: the epoch and its loss, as the course prints them."""
     return f"{epoch} {loss:.6f}"
@@ -56,10 +57,14 @@ class History:
                 continue
             self.epoch_losses.append(sum(steps) / len(steps))
             bar.set_postfix(loss=self.epoch_losses[-1])
-            if self.every and (epoch % self.every == 0
-                               or (self.last and epoch == self.epochs - 1)):
+            if self.shows(epoch):
                 line = self.line(epoch, self.epoch_losses[-1])
                 self.say.result(*((line,) if isinstance(line, str) else line))
+
+    def shows(self, epoch):
+        """Whether this epoch's line is printed (every ``every`` epochs, and the last)."""
+        return bool(self.every) and (epoch % self.every == 0
+                                     or (self.last and epoch == self.epochs - 1))
 
     def record(self, loss):
         """Keep a step's loss (``loss.item()``)."""
@@ -89,7 +94,7 @@ def train_batches(opts, say, epochs, loader, train_step, device, every=None,
     return history.losses, history.epoch_losses
 
 
-# -- testing ----------------------------------------------------------------------------------
+# -- testing -------------------------------------------------------------------------------
 def argmax_accuracy(torch, model, batches, device):
     """Percent of the samples whose largest output sits at the label's index: the course's
     ``_, predicted = torch.max(outputs.data, dim=1)`` under ``torch.no_grad()``.
@@ -122,7 +127,7 @@ def _accuracy(torch, model, batches, device, correct_in):
     return 100 * correct / total
 
 
-# -- data -------------------------------------------------------------------------------------
+# -- data ----------------------------------------------------------------------------------
 def split_rows(table, train_share=0.7):
     """The course's split of a shuffled table: the first ``int(len * 0.7)`` rows for
     training, the rest for testing. Returns ``(train_Data, test_Data)``."""
@@ -144,7 +149,7 @@ def mnist_loaders(torch, opts, batch_size, quick_limit=640):
     return train_loader, test_loader
 
 
-# -- plots, printed lines, results ------------------------------------------------------------
+# -- plots, printed lines, results ---------------------------------------------------------
 def plot_losses(opts, filename, losses, what="loss curve", **options):
     """With --plot, the loss curve (``viz.plots.loss_curve``; ``losses`` a list, or a dict
     of named lists) as a PNG in --out."""
@@ -174,4 +179,53 @@ def mnist_result(accuracy, losses, epoch_losses, epochs, **extra):
     return dict({"metrics": {"test accuracy": accuracy, "last epoch loss": epoch_losses[-1]},
                  "losses": epoch_losses, "batch_losses": losses,
                  "summary": f"test accuracy {accuracy:.2f} % on the MNIST sample after "
-                            f"{epochs} epochs ({len(losses)} steps)"}, **extra)
+                            f"{epochs} epochs ({len(losses)} steps)",
+                 "summary_zh": f"MNIST 样本训练 {epochs} 轮（{len(losses)} 步）后测试集精准度 "
+                               f"{accuracy:.2f} %"}, **extra)
+
+
+# -- --graph: the model's computational graph and its backward pass ------------------------
+LAYERS = "layers"   # depth= of a layer-level drawing: one box per layer (viz counts from
+#                    the first module with more than one child: self.net = Sequential too)
+
+
+def first_samples(torch, dataset, n, device):
+    """The first ``n`` samples of ``dataset`` as one batch ``(x, y)``. Read by index, not
+    through a DataLoader: iterating a torch DataLoader draws a seed from the global random
+    generator, which would change the training that follows."""
+    xs, ys = zip(*(dataset[i] for i in range(n)))
+    return torch.stack(list(xs)).to(device), torch.stack(list(ys)).to(device)
+
+
+def draw_backward(say, opts, model, loss_fn, x, y, stem, depth=None):
+    """--graph: the loss of ``model`` on the batch ``(x, y)`` — a few samples, so that the
+    page stays small — drawn as a graph (``{stem}_graph.svg``) and stepped through
+    backward (``{stem}_backward.html``), in --out. ``depth=LAYERS`` draws one box per
+    layer (the forward pass runs inside ``viz.trace_modules`` so that viz knows which
+    layer computed what). The parameters' .grad are left as they were, so training goes
+    on exactly as without --graph. Returns the frames."""
+    import viz
+    if depth is None:
+        loss = loss_fn(model(x), y)
+    else:
+        with viz.trace_modules(model, "model"):
+            loss = loss_fn(model(x), y)
+    svg, html, frames = opts.save_backward(loss, stem, params=model, depth=depth,
+                                           names={"x": x, "y": y, "loss": loss})
+    n, order, order_zh = len(x), graphs.short_order(frames), graphs.short_order(frames, lang="zh")
+    if depth is None:
+        picture, picture_zh = graphs.picture(svg), graphs.picture(svg, "zh")
+        level, level_zh = "", ""
+    else:
+        side, titles = graphs.leaf_side(svg, "input"), graphs.boxes(svg)
+        picture = graphs.layers_sentence(side, titles)
+        picture_zh = graphs.layers_sentence(side, titles, "zh")
+        level, level_zh = ", drawn at layer level,", "（按层画）"
+    say(f"--graph: the computational graph of the loss on {n} samples{level} is in {svg}."
+        + (f" In the picture {picture}." if picture else "")
+        + f" {html} steps through loss.backward() node by node ({order}), each frame with "
+          f"the numbers of the chain rule.",
+        zh=f"--graph：{n} 个样本上损失的计算图{level_zh}在 {svg}。"
+           + (f"图中{picture_zh}。" if picture_zh else "")
+           + f"{html} 逐个节点展示 loss.backward()（{order_zh}），每一帧都给出链式法则的具体数值。")
+    return frames

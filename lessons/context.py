@@ -13,7 +13,11 @@
   ``random_split`` as the course writes them; in ``compare`` the shuffle order and the
   split come from one NumPy stream that both engines share;
 - ``opts.output(name)``, ``opts.save_plot(...)``, ``opts.save_graph(...)``,
-  ``opts.save_stepper(...)``: files written to ``--out``, listed at the end.
+  ``opts.save_stepper(...)``, ``opts.save_backward(...)`` (the graph and the stepper
+  together, for --graph): files written to ``--out``, listed at the end (named in
+  English in ``result['files']``; ``lessons.report`` prints them in the learner's language);
+- ``opts.step_backward(loss, ...)``: ``viz.step_backward`` in the learner's language (for
+  ``say.frames``, the node-by-node backward of --step).
 """
 import sys
 import time
@@ -199,14 +203,30 @@ class LessonContext:
                            written))
         return written
 
+    def step_backward(self, loss, **options):
+        """``viz.step_backward(loss, ...)`` in the learner's language: the frames of
+        ``loss.backward()``, one per node (the leaves' .grad are left as they were)."""
+        import viz
+        return viz.step_backward(loss, lang=self.lang, **options)
+
     def save_stepper(self, loss, stem, **options):
         """The backward pass of ``loss`` frame by frame, as one HTML page in --out (the
-        leaves' .grad are left as they were). Returns the path."""
-        import viz
-        frames = viz.step_backward(loss, **options)
+        leaves' .grad are left as they were). ``loss`` may also be the frames already
+        made by ``opts.step_backward``. Returns the path."""
+        frames = loss if hasattr(loss, "save_html") else self.step_backward(loss, **options)
         path = self.output(f"{stem}.html", "backward step-through")
         frames.save_html(str(path))
         return path
+
+    def save_backward(self, loss, stem, **options):
+        """--graph: the graph of ``loss`` (``{stem}_graph.svg``) and its backward
+        step-through (``{stem}_backward.html``), into --out. ``options``: ``names``,
+        ``params``, ``depth`` as in ``viz.draw_graph``. Returns ``(graph path, page path,
+        frames)``."""
+        frames = self.step_backward(loss, **options)
+        graph = self.save_graph(loss, f"{stem}_graph", **options)
+        page = self.save_stepper(frames, f"{stem}_backward")
+        return graph, page, frames
 
     @property
     def torch(self):

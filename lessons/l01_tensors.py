@@ -84,6 +84,8 @@ def run(torch, device, say, opts):
         "metrics": {"sum of tensor_x": float(tensor_x.sum().item())},
         "summary": f"tensor_x: shape {tuple(tensor_x.shape)}, dtype {tensor_x.dtype}; "
                    f"DataLoader: {len(epochs[0])} batches of 2 per epoch",
+        "summary_zh": f"tensor_x：形状 {tuple(tensor_x.shape)}，类型 {tensor_x.dtype}；"
+                      f"DataLoader：每轮 {len(epochs[0])} 个批次，每批 2 个",
     }
 
 

@@ -62,4 +62,6 @@ def run(torch, device, say, opts):
         "losses": mse_list.tolist(),
         "summary": f"minimum MSE {mse_best:g} at w = {w_best:.1f}; "
                    f"with a bias: {mse2:g} at w = {w2:.1f}, b = {b2:.1f}",
+        "summary_zh": f"w = {w_best:.1f} 时 MSE 最小，为 {mse_best:g}；"
+                      f"加上偏置：w = {w2:.1f}，b = {b2:.1f} 时为 {mse2:g}",
     }

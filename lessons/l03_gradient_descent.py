@@ -51,4 +51,5 @@ def run(torch, device, say, opts):
     common.plot_losses(opts, "l03_cost.png", cost_list, ylabel="cost", what="cost curve")
     return {"metrics": {"w": w.item(), "predict(4)": after},
             "losses": cost_list,
-            "summary": f"w = {w.item():.5f}, predict(4) = {after:.5f}"}
+            "summary": f"w = {w.item():.5f}, predict(4) = {after:.5f}",
+            "summary_zh": f"w = {w.item():.5f}，predict(4) = {after:.5f}"}

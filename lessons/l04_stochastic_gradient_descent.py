@@ -48,4 +48,5 @@ def run(torch, device, say, opts):
     say.result(f"Predict (after training) 4 {after:.4f}")
     common.plot_losses(opts, "l04_loss.png", losses)
     return {"metrics": {"w": w.item(), "predict(4)": after}, "losses": losses,
-            "summary": f"w = {w.item():.5f}, predict(4) = {after:.4f}"}
+            "summary": f"w = {w.item():.5f}, predict(4) = {after:.4f}",
+            "summary_zh": f"w = {w.item():.5f}，predict(4) = {after:.4f}"}

@@ -2,8 +2,10 @@
 
 ``y_hat = w1 * x**2 + w2 * x + b``, all three parameters 1.0 at the start, trained one
 sample at a time with autograd (lr 0.01, 100 epochs) on data that lie on y = 2x. The
-model is the wrong shape for the data, so predict(4) stays near 8.5, not 8."""
-from . import common
+model is the wrong shape for the data, so predict(4) stays near 8.5, not 8. The course
+prints ``grad:`` for every sample of every epoch; the lesson prints it in the epochs whose
+``Epoch:`` line it prints."""
+from . import common, graphs
 
 
 def run(torch, device, say, opts):
@@ -29,14 +31,17 @@ def run(torch, device, say, opts):
     say.result(f"Predict (before training) 4 {forward(4).item():g}")
     if opts.graph:
         l = loss(2.0, 4.0)
-        svg = opts.save_graph(l, "l06_quadratic_graph", params={"w1": w1, "w2": w2, "b": b})
-        html = opts.save_stepper(l, "l06_quadratic_backward",
-                                 params={"w1": w1, "w2": w2, "b": b})
-        say(f"The graph of one sample's loss is in {svg}; {html} steps through its "
-            f"backward pass. Three leaves receive a gradient: w1.grad = 2(y_hat - y) x^2, "
-            f"w2.grad = 2(y_hat - y) x, b.grad = 2(y_hat - y).",
-            zh=f"单个样本损失的计算图在 {svg}；{html} 逐步展示反向传播。三个叶子都得到梯度："
-               f"w1.grad = 2(y_hat - y) x²，w2.grad = 2(y_hat - y) x，b.grad = 2(y_hat - y)。")
+        params = {"w1": w1, "w2": w2, "b": b}
+        svg, html, frames = opts.save_backward(l, "l06_quadratic", params=params,
+                                               names={"l": l})
+        say(f"The computational graph of one sample's loss (x = 2, y = 4) is in {svg}. In "
+            f"the picture {graphs.picture(svg)}. {html} steps "
+            f"through its backward pass. Three leaves receive a gradient: "
+            f"w1.grad = 2(y_hat - y) x^2, w2.grad = 2(y_hat - y) x, b.grad = 2(y_hat - y).",
+            zh=f"单个样本（x = 2，y = 4）损失的计算图在 {svg}。图中"
+               f"{graphs.picture(svg, 'zh')}。{html} 逐步展示反向传播。"
+               f"三个叶子节点都得到梯度：w1.grad = 2(y_hat - y) x²，w2.grad = 2(y_hat - y) x，"
+               f"b.grad = 2(y_hat - y)。")
     say("Each sample: forward, l.backward(), then every parameter steps against its "
         "gradient (on .data) and its gradient is zeroed.",
         zh="每个样本：前馈计算 loss，l.backward() 反馈求梯度，然后用梯度更新每个参数（对 .data 操作），"
@@ -47,9 +52,9 @@ def run(torch, device, say, opts):
         for x, y in zip(x_data, y_data):
             l = loss(x, y)
             l.backward()
-            if epoch == 0:
-                say.result(f"\tgrad: {x:g} {y:g} {w1.grad.item():.5f} {w2.grad.item():.5f} "
-                           f"{b.grad.item():.5f}")
+            if history.shows(epoch):
+                say.result(f"\tgrad: {x} {y} {w1.grad.item()} {w2.grad.item()} "
+                           f"{b.grad.item()}")
             w1.data = w1.data - alpha * w1.grad.data
             w2.data = w2.data - alpha * w2.grad.data
             b.data = b.data - alpha * b.grad.data
@@ -68,4 +73,6 @@ def run(torch, device, say, opts):
     common.plot_losses(opts, "l06_loss.png", losses)
     return {"metrics": dict(params, **{"predict(4)": predict}), "losses": losses,
             "summary": f"predict(4) = {predict:.4f} (w1 {params['w1']:.4f}, "
-                       f"w2 {params['w2']:.4f}, b {params['b']:.4f})"}
+                       f"w2 {params['w2']:.4f}, b {params['b']:.4f})",
+            "summary_zh": f"predict(4) = {predict:.4f}（w1 {params['w1']:.4f}，"
+                          f"w2 {params['w2']:.4f}，b {params['b']:.4f}）"}

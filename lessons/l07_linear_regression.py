@@ -5,7 +5,7 @@ model as an ``nn.Module``, build the loss and the optimizer, then train (forward
 zero_grad, backward, step). ``MSELoss(reduction='sum')`` is the course's
 ``MSELoss(size_average=False)``; after 100 epochs predict(4) is still off, after 1000 it
 is 8."""
-from . import common
+from . import common, graphs
 
 
 def run(torch, device, say, opts):
@@ -33,8 +33,8 @@ def run(torch, device, say, opts):
 
     model = opts.same_weights(LinearModel().to(device))
     say.result(f"{model}")
-    say.result(f"initial w = {model.linear.weight.item():.4f}, "
-               f"b = {model.linear.bias.item():.4f}")
+    w0, b0 = model.linear.weight.item(), model.linear.bias.item()
+    say.result(f"initial w = {w0:.4f}, b = {b0:.4f}", f"初始 w = {w0:.4f}，b = {b0:.4f}")
 
     say("3. The loss: MSELoss with reduction='sum' (the course's size_average=False, the "
         "old spelling) adds the squared errors. The optimizer SGD gets model.parameters(): "
@@ -43,6 +43,8 @@ def run(torch, device, say, opts):
            "把平方误差求和；优化器 SGD 接收 model.parameters()，不管模型多复杂都能找到所有参数，lr 是学习率。")
     criterion = nn.MSELoss(reduction="sum")
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    if opts.graph:
+        draw(say, opts, model, criterion, x_data, y_data)
 
     say("4. Training: forward, loss, optimizer.zero_grad() (backward ADDS to .grad), "
         "loss.backward(), optimizer.step().",
@@ -74,7 +76,9 @@ def run(torch, device, say, opts):
                         "predict(4) after 100": at_100[2]},
             "losses": losses,
             "summary": f"after 1000 epochs w = {w:.4f}, b = {b:.4f}, predict(4) = "
-                       f"{predict:.4f} (after 100: {at_100[2]:.4f})"}
+                       f"{predict:.4f} (after 100: {at_100[2]:.4f})",
+            "summary_zh": f"训练 1000 次后 w = {w:.4f}，b = {b:.4f}，predict(4) = {predict:.4f}"
+                          f"（训练 100 次后：{at_100[2]:.4f}）"}
 
 
 def report(say, model, x_test, when, when_zh):
@@ -83,3 +87,20 @@ def report(say, model, x_test, when, when_zh):
     say.result(f"{when}: w = {w:.6f}  b = {b:.6f}  y_pred = {y_test.data!r}",
                f"{when_zh}: w = {w:.6f}  b = {b:.6f}  y_pred = {y_test.data!r}")
     return w, b, y_test.item()
+
+
+def draw(say, opts, model, criterion, x_data, y_data):
+    """--graph: the graph of the loss on the three samples, before training, and its
+    backward pass as a web page (the parameters' .grad are left as they were)."""
+    loss = criterion(model(x_data), y_data)
+    svg, html, frames = opts.save_backward(
+        loss, "l07_linear", params=model,
+        names={"x_data": x_data, "y_data": y_data, "loss": loss})
+    order = " → ".join(frames.order)
+    say(f"The computational graph of the loss on the three samples is in {svg}. In the "
+        f"picture {graphs.picture(svg)}. {html} steps through "
+        f"loss.backward() ({order}): the gradients end in the leaves' .grad, where "
+        f"optimizer.step() finds them.",
+        zh=f"三个样本上损失的计算图在 {svg}。图中{graphs.picture(svg, 'zh')}。"
+           f"{html} 逐步展示 loss.backward()（{order}）：梯度最后存进叶子节点的 .grad，"
+           f"optimizer.step() 就用它们更新参数。")

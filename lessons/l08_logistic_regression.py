@@ -5,7 +5,7 @@ linear output goes through the sigmoid, which maps any number into (0, 1) — th
 probability of passing — and the loss is the binary cross-entropy."""
 import numpy as np
 
-from . import common
+from . import common, graphs
 
 
 def run(torch, device, say, opts):
@@ -40,15 +40,8 @@ def run(torch, device, say, opts):
            "对样本求和（BCELoss(reduction='sum')，课程中写作 size_average=False）。")
     criterion = nn.BCELoss(reduction="sum")
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
-    if opts.graph:
-        loss = criterion(model(x_data), y_data)
-        svg = opts.save_graph(loss, "l08_logistic_graph", params=model)
-        html = opts.save_stepper(loss, "l08_logistic_backward", params=model)
-        say(f"The graph is in {svg} (Linear, SIGMOID, BCE); {html} steps through backward. "
-            f"Sigmoid and BCE together give the simple gradient y_hat - y at the linear "
-            f"output.",
-            zh=f"计算图在 {svg}（Linear、SIGMOID、BCE）；{html} 逐步展示反向传播。"
-               f"sigmoid 与 BCE 合起来，在线性层输出处的梯度正好是 y_hat - y。")
+    if opts.step or opts.graph:
+        backward_once(say, opts, model, criterion, x_data, y_data)
     say("Training, 1000 epochs: the same four steps as linear regression — forward, loss, "
         "zero_grad, backward, step. Only the model's sigmoid and the loss changed.",
         zh="训练 1000 次：与线性回归相同的步骤——前馈、算损失、梯度清零、反向传播、更新。"
@@ -87,4 +80,34 @@ def run(torch, device, say, opts):
                         "P(pass | 2.5 h)": p25},
             "losses": losses,
             "summary": f"P(pass) crosses 0.5 at {crossing:.2f} hours (w = {w:.4f}, "
-                       f"b = {b:.4f})"}
+                       f"b = {b:.4f})",
+            "summary_zh": f"学习 {crossing:.2f} 小时处及格概率为 0.5（w = {w:.4f}，b = {b:.4f}）"}
+
+
+def backward_once(say, opts, model, criterion, x_data, y_data):
+    """Before training, one backward pass of the loss on the three samples: node by node
+    in the terminal with --step, as a graph and a web page with --graph. The parameters'
+    .grad are left as they were."""
+    loss = criterion(model(x_data), y_data)
+    names = {"x_data": x_data, "y_data": y_data, "loss": loss}
+    frames = opts.step_backward(loss, params=model, names=names)
+    order = " → ".join(frames.order)
+    say(f"Backward, before any training: the chain rule from the loss back to the "
+        f"parameters, node by node ({order}). BCE hands (y_hat - y) / (y_hat (1 - y_hat)) "
+        f"to the sigmoid's output, the sigmoid multiplies by its local derivative "
+        f"y_hat (1 - y_hat), so the linear output receives just y_hat - y; the weight gets "
+        f"x times that, the bias the sum over the samples.",
+        zh=f"训练之前先做一次反向传播：用链式法则从损失逐个节点传回参数（{order}）。"
+           f"BCE 传给 sigmoid 输出的梯度是 (y_hat - y) / (y_hat (1 - y_hat))，sigmoid 再乘以"
+           f"它的局部梯度 y_hat (1 - y_hat)，所以线性层输出处的梯度正好是 y_hat - y；"
+           f"权重的梯度是 x 乘以它，偏置的梯度是它对样本求和。")
+    say.frames(frames, f"loss.backward() node by node ({len(frames.order)} nodes):",
+               zh=f"loss.backward() 逐个节点（共 {len(frames.order)} 个节点）：")
+    if opts.graph:
+        svg = opts.save_graph(loss, "l08_logistic_graph", params=model, names=names)
+        html = opts.save_stepper(frames, "l08_logistic_backward")
+        say(f"The computational graph is in {svg}. In the picture "
+            f"{graphs.picture(svg)}. {html} steps through the same "
+            f"backward pass in a browser.",
+            zh=f"计算图在 {svg}。图中{graphs.picture(svg, 'zh')}。"
+               f"用浏览器打开 {html} 可以单步查看同一次反向传播。")

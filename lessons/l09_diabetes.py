@@ -50,6 +50,9 @@ def run(torch, device, say, opts):
            "SGD，学习率 0.01。")
     criterion = nn.BCELoss(reduction="mean")
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    if opts.graph:
+        common.draw_backward(say, opts, model, criterion, x_data[:4], y_data[:4],
+                             "l09_diabetes")
 
     say("4. Training: every epoch is one forward and one backward pass over all 759 "
         "samples. With lr 0.01 the loss falls slowly.",
@@ -76,4 +79,6 @@ def run(torch, device, say, opts):
                         "share of 1 labels": ones, "train accuracy": accuracy},
             "losses": losses,
             "summary": f"BCE loss {losses[0]:.3f} -> {losses[-1]:.3f} in {epochs} epochs; "
-                       f"{100 * ones:.0f} % of labels are 1"}
+                       f"{100 * ones:.0f} % of labels are 1",
+            "summary_zh": f"BCE 损失 {epochs} 轮内从 {losses[0]:.3f} 降到 {losses[-1]:.3f}；"
+                          f"{100 * ones:.0f} % 的标签为 1"}

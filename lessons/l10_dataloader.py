@@ -100,7 +100,9 @@ def run(torch, device, say, opts):
                         "every sample once": float(seen_once)},
             "losses": epoch_losses, "batch_losses": losses,
             "summary": f"{n_batches} batches per epoch, every sample once: {seen_once}; "
-                       f"loss {epoch_losses[0]:.3f} -> {epoch_losses[-1]:.3f}"}
+                       f"loss {epoch_losses[0]:.3f} -> {epoch_losses[-1]:.3f}",
+            "summary_zh": f"每轮 {n_batches} 个批次，每个样本恰好一次：{seen_once}；"
+                          f"损失 {epoch_losses[0]:.3f} -> {epoch_losses[-1]:.3f}"}
 
 
 def every_sample_once(torch, loader, dataset):

@@ -78,6 +78,9 @@ def run(torch, device, say, opts):
     epochs = 100 if opts.quick else 1000
     X = train_Data[:, :3]
     Y = train_Data[:, -3:]
+    if opts.graph:
+        common.draw_backward(say, opts, model, loss_fn, X[:4], Y[:4], "l11_dnn",
+                             depth=common.LAYERS)
 
     def train_step():
         Pred = model(X)
@@ -88,7 +91,8 @@ def run(torch, device, say, opts):
         return loss
 
     losses = common.train(opts, say, epochs, train_step)
-    say.result(f"loss {losses[0]:.4f} -> {losses[-1]:.4f} in {epochs} epochs")
+    say.result(f"loss {losses[0]:.4f} -> {losses[-1]:.4f} in {epochs} epochs",
+               f"损失 {epochs} 轮内从 {losses[0]:.4f} 降到 {losses[-1]:.4f}")
 
     say("3.6 Testing: one forward pass of the test set under torch.no_grad(). The class of "
         "a prediction is the arg-max of its row; it is right when it matches the arg-max "
@@ -126,7 +130,8 @@ def run(torch, device, say, opts):
                         "last loss": losses[-1], "middle class share": shares[1]},
             "losses": losses,
             "summary": f"test accuracy {accuracy:.2f} % (the loaded copy: "
-                       f"{new_accuracy:.2f} %)"}
+                       f"{new_accuracy:.2f} %)",
+            "summary_zh": f"测试集精准度 {accuracy:.2f} %（导入的新网络：{new_accuracy:.2f} %）"}
 
 
 def test(torch, model, X, Y):

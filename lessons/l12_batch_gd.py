@@ -61,7 +61,8 @@ def run(torch, device, say, opts):
         return loss
 
     losses = common.train(opts, say, epochs, train_step)
-    say.result(f"loss {losses[0]:.4f} -> {losses[-1]:.4f} in {epochs} epochs")
+    say.result(f"loss {losses[0]:.4f} -> {losses[-1]:.4f} in {epochs} epochs",
+               f"损失 {epochs} 轮内从 {losses[0]:.4f} 降到 {losses[-1]:.4f}")
 
     say("Testing: predictions >= 0.5 become 1, the others 0; a sample is right when it "
         "equals the label.",
@@ -74,4 +75,5 @@ def run(torch, device, say, opts):
     return {"metrics": {"test accuracy": accuracy, "last loss": losses[-1]},
             "losses": losses,
             "summary": f"test accuracy {accuracy:.2f} % after {epochs} epochs (loss "
-                       f"{losses[-1]:.4f})"}
+                       f"{losses[-1]:.4f})",
+            "summary_zh": f"训练 {epochs} 轮后测试集精准度 {accuracy:.2f} %（损失 {losses[-1]:.4f}）"}

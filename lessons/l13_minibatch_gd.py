@@ -93,4 +93,6 @@ def run(torch, device, say, opts):
                         "batch jitter": noise},
             "losses": epoch_losses, "batch_losses": losses,
             "summary": f"test accuracy {accuracy:.2f} % after {epochs} epochs of "
-                       f"{len(train_loader)} mini-batches"}
+                       f"{len(train_loader)} mini-batches",
+            "summary_zh": f"训练 {epochs} 轮（每轮 {len(train_loader)} 个小批量）后测试集精准度 "
+                          f"{accuracy:.2f} %"}

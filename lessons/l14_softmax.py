@@ -6,7 +6,7 @@ measures how wrong they are. ``CrossEntropyLoss`` contains the softmax, so the n
 ends with a plain Linear. Then the MNIST network of the course, trained on the sample."""
 import numpy as np
 
-from . import common
+from . import common, graphs
 
 
 def run(torch, device, say, opts):
@@ -35,13 +35,16 @@ def run(torch, device, say, opts):
     if opts.graph:
         z_g = torch.Tensor([[0.2, 0.1, -0.1]]).to(device).requires_grad_()
         loss = criterion(z_g, y_t)
-        svg = opts.save_graph(loss, "l14_cross_entropy_graph", params={"z": z_g})
-        html = opts.save_stepper(loss, "l14_cross_entropy_backward", params={"z": z_g})
-        say(f"The graph is in {svg}: one CE node holds log-softmax and the pick of the "
-            f"label. {html} steps through backward: the gradient with respect to z is "
+        svg, html, frames = opts.save_backward(loss, "l14_cross_entropy", params={"z": z_g},
+                                               names={"y": y_t, "loss": loss})
+        say(f"The computational graph is in {svg}. In the picture "
+            f"{graphs.picture(svg)}; the CE node holds log-softmax and "
+            f"the pick of the label. {html} steps through backward "
+            f"({' → '.join(frames.order)}): the gradient with respect to z is "
             f"softmax(z) - one_hot(label).",
-            zh=f"计算图在 {svg}：一个 CE 节点包含了 log-softmax 和取标签对应项。{html} 逐步展示反向传播："
-               f"对 z 的梯度正好是 softmax(z) - one_hot(label)。")
+            zh=f"计算图在 {svg}。图中{graphs.picture(svg, 'zh')}；"
+               f"CE 节点包含了 log-softmax 和取标签对应项。{html} 逐步展示反向传播"
+               f"（{' → '.join(frames.order)}）：对 z 的梯度正好是 softmax(z) - one_hot(label)。")
 
     say("Which prediction is better? Labels [2, 0, 1]; Y_pred1 puts the largest score on "
         "the right class in every row, Y_pred2 does not: its loss is larger.",
@@ -122,4 +125,7 @@ def run(torch, device, say, opts):
             "losses": losses,
             "summary": f"cross-entropy {framework_loss:.4f} (NumPy {numpy_loss:.4f}); "
                        f"Loss1 {l1:.4f} < Loss2 {l2:.4f}; MNIST sample {accuracy:.1f} % "
-                       f"after {epochs} epochs"}
+                       f"after {epochs} epochs",
+            "summary_zh": f"交叉熵 {framework_loss:.4f}（NumPy {numpy_loss:.4f}）；"
+                          f"Loss1 {l1:.4f} < Loss2 {l2:.4f}；MNIST 样本训练 {epochs} 轮后 "
+                          f"{accuracy:.1f} %"}

@@ -54,6 +54,10 @@ def run(torch, device, say, opts):
     loss_fn = nn.CrossEntropyLoss()
     learning_rate = 0.01
     optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate, momentum=0.5)
+    if opts.graph:
+        x, y = common.first_samples(torch, train_Data, 4, device)
+        common.draw_backward(say, opts, model, loss_fn, x, y, "l15_mnist_dnn",
+                             depth=common.LAYERS)
 
     def train_step(x, y):
         Pred = model(x)

@@ -58,6 +58,10 @@ def run(torch, device, say, opts):
     loss_fn = nn.CrossEntropyLoss()
     learning_rate = 0.9
     optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
+    if opts.graph:
+        x, y = common.first_samples(torch, train_loader.dataset, 2, device)
+        common.draw_backward(say, opts, model, loss_fn, x, y, "l16_lenet",
+                             depth=common.LAYERS)
 
     def train_step(x, y):
         Pred = model(x)

@@ -67,6 +67,11 @@ def run(torch, device, say, opts):
     say.result(f"{model}")
     loss_fn = nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
+    if opts.graph:
+        x, y = common.first_samples(torch, training_data, 4, device)
+        common.draw_backward(say, opts, model, loss_fn, x, y, "l17_quickstart",
+                             depth=2)   # 1 is flatten and linear_relu_stack: its layers
+
     train_losses = []
 
     def train(dataloader, model, loss_fn, optimizer, shown=True):
@@ -152,4 +157,7 @@ def run(torch, device, say, opts):
             "prediction": (predicted, actual),
             "summary": f"test loss {test_losses[0]:.4f} -> {test_losses[-1]:.4f} (falls each "
                        f"epoch: {falls}); accuracy {accuracies[-1]:.1f} %; "
-                       f'first test image: predicted "{predicted}", actual "{actual}"'}
+                       f'first test image: predicted "{predicted}", actual "{actual}"',
+            "summary_zh": f"测试损失 {test_losses[0]:.4f} -> {test_losses[-1]:.4f}（每轮都下降："
+                          f"{falls}）；精准度 {accuracies[-1]:.1f} %；第一张测试图像：预测"
+                          f"“{predicted}”，实际“{actual}”"}

@@ -30,6 +30,9 @@ def run(torch, device, say, opts):
     y_data = torch.tensor([[2.0], [4.0], [6.0]], device=device)
     criterion = nn.MSELoss()
     optimizer = optim.SGD(model.parameters(), lr=0.01)
+    if opts.graph:
+        common.draw_backward(say, opts, model, criterion, x_data, y_data, "l18_simple_nn",
+                             depth=common.LAYERS)
 
     def train_step():
         model.train()
@@ -74,6 +77,9 @@ def run(torch, device, say, opts):
     y_data = x_data.pow(2)
     criterion = nn.MSELoss()
     optimizer = optim.Adam(model.parameters(), lr=0.01)
+    if opts.graph:   # four of the 100 points: x = -3, -1, 1, 3
+        common.draw_backward(say, opts, model, criterion, x_data[::33], y_data[::33],
+                             "l18_two_layer_nn", depth=common.LAYERS)
 
     def train_step():
         y_pred = model(x_data)
@@ -99,4 +105,6 @@ def run(torch, device, say, opts):
                         "SimpleNN loss": simple_losses[-1], "TwoLayerNN loss": final},
             "losses": two_layer_losses, "simple_losses": simple_losses,
             "summary": f"SimpleNN w = {w:.4f}, b = {b:.4f} (loss {simple_losses[-1]:.5f}); "
-                       f"TwoLayerNN loss {final:.4f}"}
+                       f"TwoLayerNN loss {final:.4f}",
+            "summary_zh": f"SimpleNN w = {w:.4f}，b = {b:.4f}（损失 {simple_losses[-1]:.5f}）；"
+                          f"TwoLayerNN 损失 {final:.4f}"}

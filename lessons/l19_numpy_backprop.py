@@ -218,7 +218,10 @@ def run(torch, device, say, opts):
             "one_step_difference": one_step, "drift": drift,
             "summary": f"test accuracy " + ", ".join(f"{k} {v:.1f} %" for k, v in final.items())
                        + "; one step from the same weights differs from NumPy by " +
-                       ", ".join(f"{k} {v:.1e}" for k, v in one_step.items())}
+                       ", ".join(f"{k} {v:.1e}" for k, v in one_step.items()),
+            "summary_zh": "测试集精准度 " + "，".join(f"{k} {v:.1f} %" for k, v in final.items())
+                          + "；从相同权重出发走一步，与 NumPy 的差别：" +
+                          "，".join(f"{k} {v:.1e}" for k, v in one_step.items())}
 
 
 def _largest(fnet, numpy_net):

@@ -18,6 +18,7 @@ class Narrator:
     ``say(en, zh=None)``         a step of narration (shown in step mode, then a pause)
     ``say.result(en, zh=None)``  a result line, always printed
     ``say.text(en, zh=None)``    the text in the chosen language (for labels, titles)
+    ``say.frames(frames)``       backward node by node (viz frames), shown in step mode
     """
 
     def __init__(self, lang="en", step=False, stream=None, interactive=None, read=None):
@@ -58,6 +59,20 @@ class Narrator:
             self._write("\n")
         elif answer.strip().lower() in ("q", "quit", "exit"):
             raise StopLesson()
+
+    def frames(self, frames, en=None, zh=None):
+        """With --step: backward node by node in the terminal. ``frames`` come from
+        ``viz.step_backward`` (the numbers are the engine's); ``frames.show()`` shows one
+        frame per Enter at a terminal and prints them all otherwise. ``en``/``zh``: a
+        line printed before the first frame. Without --step nothing is shown."""
+        intro = self.text(en, zh) if en else None
+        self.log.append(("frames", frames))
+        if not self.step:
+            return
+        if intro:
+            self._write(f"\n{intro}\n")
+        frames.show(interactive=self.interactive, file=self.stream)
+        self.stream.flush()
 
     def result(self, en, zh=None):
         line = self.text(en, zh)

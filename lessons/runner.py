@@ -3,6 +3,7 @@ and hand back the lesson's result dict (with the engine, device and timings adde
 import time
 
 from .context import LessonContext
+from .graphs import nothing_to_draw
 from .engines import get_engine, resolve_device
 from .narration import Narrator, StopLesson
 from .registry import find
@@ -25,6 +26,8 @@ def run_lesson(number, engine="edu", device="cpu", quick=False, step=False, grap
     opts = LessonContext(engine, device, quick=quick, seed=seed, step=step, graph=graph,
                          plot=plot, out=out, lang=lang, shared=shared,
                          show_progress=show_progress)
+    if graph and not lesson.graph:   # say so, instead of silently writing nothing
+        say.result(nothing_to_draw(lesson, "en"), nothing_to_draw(lesson, "zh"))
     torch.manual_seed(seed)
     start = time.perf_counter()
     try:
@@ -39,6 +42,10 @@ def run_lesson(number, engine="edu", device="cpu", quick=False, step=False, grap
     timer = opts.timer
     result.setdefault("seconds_per_epoch",
                       timer.seconds / timer.count if timer is not None and timer.count else None)
+    if graph and lesson.graph and not result.get("stopped") and not any(
+            path.suffix in (".svg", ".dot") for _, path in opts.files):
+        say.result("--graph: this run drew no graph.", "--graph：这次运行没有画出计算图。")
     result.update(lesson=lesson.number, engine=engine, device=device,
                   files=[(what, str(path)) for what, path in opts.files])
     return result
+

@@ -16,6 +16,8 @@ from lessons.engines import EngineError, get_engine, resolve_device, torch_avail
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 needs_torch = pytest.mark.skipif(not torch_available(), reason="real PyTorch not installed")
 ENGINES = ["edu", pytest.param("torch", marks=needs_torch)]
+DRAWING_LESSONS = [5, 6, 7, 8, 9, 11, 14, 15, 16, 17, 18]   # --graph draws these
+LAYER_LESSONS = [11, 15, 16, 17, 18]                        # ... at layer level (depth=1)
 
 
 def quiet(lang="en"):
@@ -38,11 +40,38 @@ def cli(*args, **kw):
 # -- every lesson, both engines ------------------------------------------------------------
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("number", [lesson.number for lesson in LESSONS])
-def test_every_lesson_runs_quick_on_both_engines(number, engine, tmp_path):
-    result = run(number, engine, tmp_path, quick=True)
+def test_every_lesson_runs_quick_on_both_engines_and_graph_draws_or_says_why(number, engine,
+                                                                              tmp_path):
+    """Each lesson, --quick --graph: it runs, and it either writes its computational graph
+    (SVG, or DOT text without Graphviz) and its backward stepper (HTML), or prints one
+    line saying it has nothing to draw. (--graph rides along here: the lesson runs
+    once, the drawing adds a fraction of a second.)"""
+    say = quiet()
+    result = run(number, engine, tmp_path, quick=True, graph=True, say=say)
     assert result["engine"] == engine and result["lesson"] == number
     assert result["summary"] and not result.get("stopped")
     assert result["metrics"], "a lesson returns its key numbers"
+    graphs = [path for what, path in result["files"] if what.startswith("graph")]
+    pages = [path for what, path in result["files"] if what == "backward step-through"]
+    printed = [line for kind, line in say.log if kind == "result"]
+    if number not in DRAWING_LESSONS:
+        assert graphs == [] and pages == []
+        assert any(f"lesson {number:02d} has no computational graph to draw" in line
+                   for line in printed), printed
+        return
+    assert graphs and len(graphs) == len(pages)
+    for path in graphs:
+        assert path.endswith((".svg", ".dot")) and os.path.getsize(path) > 0
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        assert "<svg" in text if path.endswith(".svg") else "digraph" in text
+        if number in LAYER_LESSONS:   # the big models: layer boxes, not every operation
+            assert "kind-module" in text.replace("&#45;", "-")
+    for path in pages:   # one small batch: the page stays small
+        assert path.endswith(".html") and 0 < os.path.getsize(path) < 3_000_000
+        with open(path, encoding="utf-8") as f:
+            assert "<html" in f.read(2000).lower()
+    assert not any("has no computational graph" in line for line in printed)
 
 
 # -- the exact numbers of the course ---------------------------------------------------------

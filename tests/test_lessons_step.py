@@ -97,6 +97,31 @@ def test_step_narrates_in_chinese_with_lang_zh():
     assert "第 05 课已退出" in term.text
 
 
+def test_step_pages_backward_one_node_per_enter():
+    """Lesson 05 at a terminal: after the narration of backward, frames.show() shows one
+    frame of the node-by-node backward per Enter."""
+    term = Terminal("run", "05", "--step")
+    for _ in range(3):                       # steps 1-3, up to the one about backward
+        term.read_until("[Enter: next step, q: quit]")
+        term.press()
+    before = term.read_until("[Enter: next step, q: quit]")
+    assert "Backward:" in before and "[1/6]" not in before
+    term.press()
+    first = term.read_until("[1/6]")
+    assert "node by node" in first
+    time.sleep(0.5)                          # the next frame waits for Enter
+    while select.select([term.master], [], [], 0.3)[0]:
+        term.text += os.read(term.master, 4096).decode("utf-8", "replace")
+    assert "[2/6]" not in term.text
+    term.press()
+    assert "POW" in term.read_until("[2/6]")
+    term.press("q\n")                        # leaves the frames; the lesson goes on
+    term.read_until("[Enter: next step, q: quit]")
+    term.press("q\n")
+    assert term.finish() == 0
+    assert "lesson 05 stopped" in term.text and "Traceback" not in term.text
+
+
 def test_q_stops_the_lesson_quietly():
     term = Terminal("run", "07", "--step")
     term.read_until("[Enter: next step, q: quit]")

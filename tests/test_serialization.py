@@ -4,6 +4,7 @@ import io
 import json
 import os
 import pickle
+import struct
 import sys
 import zipfile
 from collections import OrderedDict
@@ -392,3 +393,159 @@ def test_compressed_entries_are_refused():
     assert len(buffer.getvalue()) < 100_000
     with pytest.raises(LoadError, match="compressed"):
         tinygrad_edu.load(io.BytesIO(buffer.getvalue()))
+
+
+# -- hostile bytes: every damaged file gives a LoadError, nothing else escapes -------------
+def _npy(header, data=b"", version=(1, 0)):
+    """A .npy file with a hand-written header (a Python-literal dict) and raw data."""
+    text = header.encode("latin1")
+    length = struct.pack("<H" if version == (1, 0) else "<I", len(text))
+    return b"\x93NUMPY" + bytes(version) + length + text + data
+
+
+def _ndarray_archive(npy):
+    return _archive({"kind": "ndarray", "array": "arrays/0.npy"}, [("arrays/0.npy", npy)])
+
+
+def _saved(obj):
+    buffer = io.BytesIO()
+    tinygrad_edu.save(obj, buffer)
+    return buffer.getvalue()
+
+
+def _patch_entries(data, offset_local, offset_central, fmt, value):
+    """Overwrite one field of every entry's local header and central-directory record."""
+    data = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", offset_local), (b"PK\x01\x02", offset_central)):
+        start = data.find(signature)
+        while start != -1:
+            struct.pack_into(fmt, data, start + offset, value)
+            start = data.find(signature, start + 4)
+    return bytes(data)
+
+
+@pytest.mark.parametrize("shape", ["(1000000000000,)", f"({10 ** 30},)",
+                                   f"({2 ** 62}, {2 ** 62})", "(4, 1000000, 1000000)"])
+def test_a_header_declaring_a_huge_array_is_refused_before_allocating(shape):
+    npy = _npy("{'descr': '<f8', 'fortran_order': False, 'shape': %s, }\n" % shape, b"\0" * 64)
+    with pytest.raises(LoadError, match=r"declares shape .* but the file holds 64 bytes"):
+        tinygrad_edu.load(io.BytesIO(_ndarray_archive(npy)))
+
+
+@pytest.mark.parametrize("shape,data,message", [
+    ("(3,)", b"\0" * 16, "holds 16 bytes"),         # truncated data
+    ("(3,)", b"\0" * 32, "holds 32 bytes"),         # trailing bytes
+    ("(2, 0, 5)", b"\0" * 8, "holds 8 bytes"),      # an empty array with data after it
+    ("(-1,)", b"", "invalid shape"),
+    ("(-2, -4)", b"\0" * 64, "invalid shape"),
+])
+def test_a_header_whose_shape_does_not_match_the_data_is_refused(shape, data, message):
+    npy = _npy("{'descr': '<f8', 'fortran_order': False, 'shape': %s, }\n" % shape, data)
+    with pytest.raises(LoadError, match=message):
+        tinygrad_edu.load(io.BytesIO(_ndarray_archive(npy)))
+
+
+@pytest.mark.parametrize("npy", [
+    _npy("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), 'x': '''\n"),  # TokenError
+    _npy("{'descr': '<f8', 'fortran_order': False, 'shape': (3,\n"),            # unterminated
+    _npy("((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((("
+         "((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((("
+         "(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((("),
+    _npy("[1, 2, 3]\n"), _npy("{'descr': '<f8'}\n"), _npy("__import__('os').system('x')\n"),
+    _npy("{'descr': '<f8', 'fortran_order': 'no', 'shape': (3,), }\n"),
+    _npy("{'descr': 'not a dtype', 'fortran_order': False, 'shape': (3,), }\n"),
+    _npy("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }\n", version=(3, 0)),
+    _npy("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }\n", version=(9, 9)),
+    b"\x93NUMPY\x01\x00\xff\xff{'descr'",                                  # header runs past EOF
+    b"\x93NUMPY\x01", b"NOT A NUMPY FILE AT ALL", b"",
+], ids=lambda npy: repr(npy[10:40]))
+def test_a_damaged_npy_header_is_refused(npy):
+    with pytest.raises(LoadError, match="header|damaged"):
+        tinygrad_edu.load(io.BytesIO(_ndarray_archive(npy)))
+
+
+@pytest.mark.parametrize("descr", ["|O", "<U3", "|S4", "<c16", "<M8[s]", "|V8",
+                                   "[('a', '<f8'), ('b', '<i8')]", "('<f8', (2,))"])
+def test_an_npy_of_an_unsupported_dtype_is_refused(descr):
+    npy = _npy("{'descr': %s, 'fortran_order': False, 'shape': (2,), }\n"
+               % (descr if descr[0] in "[(" else repr(descr)), b"\0" * 64)
+    with pytest.raises(LoadError, match="unsupported type|header"):
+        tinygrad_edu.load(io.BytesIO(_ndarray_archive(npy)))
+
+
+def test_fortran_order_and_big_endian_arrays_from_other_writers_load_correctly():
+    expected = np.arange(24.0).reshape(2, 3, 4)
+    for arr in (np.asfortranarray(expected), expected.astype(">f8"), expected.astype(">i4")):
+        npy = io.BytesIO()
+        np.save(npy, arr, allow_pickle=False)
+        back = tinygrad_edu.load(io.BytesIO(_ndarray_archive(npy.getvalue())))
+        np.testing.assert_array_equal(back, expected)
+        assert back.dtype.isnative and back.flags.writeable
+    bools = _npy("{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }\n", b"\x00\x02\xff")
+    assert tinygrad_edu.load(io.BytesIO(_ndarray_archive(bools))).tolist() == [False, True, True]
+
+
+def test_an_encrypted_entry_is_refused():
+    data = _saved({"w": tinygrad_edu.ones(3)})
+    encrypted = _patch_entries(data, 6, 8, "<H", 0x1)  # general purpose flag bit 0
+    with pytest.raises(LoadError, match="encrypted"):
+        tinygrad_edu.load(io.BytesIO(encrypted))
+    for bit in (0x20, 0x40):  # compressed patched data, strong encryption
+        with pytest.raises(LoadError, match="ZIP feature"):
+            tinygrad_edu.load(io.BytesIO(_patch_entries(data, 6, 8, "<H", bit)))
+
+
+def test_an_unsupported_zip_version_or_compression_method_is_refused():
+    data = _saved({"w": tinygrad_edu.ones(3)})
+    too_new = _patch_entries(data, 4, 6, "<H", 99)  # "version needed to extract": 9.9
+    with pytest.raises(LoadError, match="ZIP feature.*version 9.9"):
+        tinygrad_edu.load(io.BytesIO(too_new))
+    for method in (99, 14, 12):  # unknown, LZMA, bzip2
+        with pytest.raises(LoadError, match=f"compressed entries \\(method {method}\\)"):
+            tinygrad_edu.load(io.BytesIO(_patch_entries(data, 8, 10, "<H", method)))
+
+
+def test_an_entry_running_past_the_end_of_the_file_is_refused():
+    data = _saved(tinygrad_edu.ones(3))
+    longer = _patch_entries(data, 18, 20, "<I", 10 ** 9)  # compressed size: 1 GB
+    longer = _patch_entries(longer, 22, 24, "<I", 10 ** 9)  # uncompressed size
+    with pytest.raises(LoadError):
+        tinygrad_edu.load(io.BytesIO(longer))
+
+
+def _load_or_load_error(blob, what):
+    """Loading ``blob`` either works or raises LoadError; anything else fails the test."""
+    try:
+        tinygrad_edu.load(io.BytesIO(blob))
+    except LoadError:
+        return False
+    except BaseException as e:  # noqa: BLE001
+        pytest.fail(f"{what}: {type(e).__name__} escaped load: {e}")
+    return True
+
+
+@needs_nn
+def test_mutated_files_load_or_give_a_load_error():
+    """Truncations at every length and byte flips at every offset (fixed seed) of a file that
+    holds every kind of node: each load either works or raises LoadError, nothing else."""
+    model = TwoLayer()
+    obj = {"model": model, "state": model.state_dict(), "t": tinygrad_edu.arange(6).view(2, 3),
+           "x": [1.5, float("nan"), (True, None)], "b": tinygrad_edu.tensor([True, False]),
+           "w": tinygrad_edu.randn(4, requires_grad=True), "s": tinygrad_edu.Size([2]),
+           "n": np.float32(2.0), "d": tinygrad_edu.float64}
+    data = _saved(obj)
+    rng = np.random.default_rng(1234)
+    loaded = 0
+    for cut in range(len(data)):
+        loaded += _load_or_load_error(data[:cut], f"truncated to {cut} bytes")
+    for offset in range(len(data)):
+        xor = (0x01, 0x80, int(rng.integers(1, 256)))[offset % 3]
+        flipped = bytearray(data)
+        flipped[offset] ^= xor
+        loaded += _load_or_load_error(bytes(flipped), f"byte {offset} ^ {xor:#x}")
+    for trial in range(300):  # several bytes at once, and bytes set to special values
+        mutated = bytearray(data)
+        for offset in rng.integers(0, len(data), int(rng.integers(2, 8))):
+            mutated[offset] = int(rng.choice([0, 0xFF, 0x7F, 0x80, rng.integers(0, 256)]))
+        loaded += _load_or_load_error(bytes(mutated), f"multi-byte mutation {trial}")
+    assert 0 < loaded < len(data)  # a few mutations are harmless, most are refused

@@ -1,134 +1,16 @@
-"""The HTML stepper in a real headless browser (Chromium), driven through the DevTools
-protocol over a pipe (--remote-debugging-pipe: JSON messages ending in a NUL byte on file
-descriptors 3 and 4), so no driver library and no network port are needed."""
-import json
-import os
-import select
-import shutil
-import subprocess
-import tempfile
+"""The HTML stepper in a real headless browser (Chromium, driven by tests/browser.py):
+stepping, keys, zoom and pan, follow, the focus view's toggle, the chain rule's element
+picker. Skipped without Chromium."""
 import time
 
 import pytest
 
 import tinygrad_edu as torch
 import viz
+from browser import Browser, needs_browser
 from tinygrad_edu.ops.loss_ops import BCELoss
 
-BROWSER = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
-                if shutil.which(n)), None)
-pytestmark = pytest.mark.skipif(BROWSER is None, reason="no Chromium/Chrome installed")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--remote-debugging-pipe", "--window-size=1280,900"]
-
-
-class Browser:
-    """A tiny DevTools-protocol client: send a command, read replies and events."""
-
-    def __init__(self):
-        to_browser, self._write = os.pipe()
-        self._read, from_browser = os.pipe()
-
-        def wire():  # the browser reads commands on fd 3 and writes replies on fd 4
-            a, b = os.dup(to_browser), os.dup(from_browser)
-            os.dup2(a, 3)
-            os.dup2(b, 4)
-
-        self.profile = tempfile.mkdtemp(prefix="viz-chromium-")
-        self.process = subprocess.Popen(
-            [BROWSER, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
-            pass_fds=(3, 4), preexec_fn=wire, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
-        os.close(to_browser)
-        os.close(from_browser)
-        self._buffer, self._id, self.events, self.session = b"", 0, [], None
-
-    def _message(self, timeout):
-        deadline = time.monotonic() + timeout
-        while b"\0" not in self._buffer:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self._read], [], [], left)[0]:
-                raise TimeoutError("the browser did not answer")
-            chunk = os.read(self._read, 1 << 16)
-            if not chunk:
-                raise EOFError("the browser closed the pipe")
-            self._buffer += chunk
-        raw, self._buffer = self._buffer.split(b"\0", 1)
-        return json.loads(raw)
-
-    def send(self, method, timeout=10, **params):
-        self._id += 1
-        message = {"id": self._id, "method": method, "params": params}
-        if self.session and not method.startswith(("Target.", "Browser.")):
-            message["sessionId"] = self.session
-        os.write(self._write, json.dumps(message).encode() + b"\0")
-        while True:
-            reply = self._message(timeout)
-            if reply.get("id") == self._id:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                return reply.get("result", {})
-            self.events.append(reply)
-
-    def wait_for(self, event, timeout=10):
-        while True:
-            for i, e in enumerate(self.events):
-                if e.get("method") == event:
-                    return self.events.pop(i)
-            self.events.append(self._message(timeout))
-
-    def open(self, url):
-        target = self.send("Target.createTarget", url="about:blank")["targetId"]
-        self.session = self.send("Target.attachToTarget", targetId=target,
-                                 flatten=True)["sessionId"]
-        for domain in ("Runtime", "Log", "Page"):
-            self.send(f"{domain}.enable")
-        self.send("Page.navigate", url=url)
-        self.wait_for("Page.loadEventFired")
-
-    def js(self, expression):
-        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
-        return result["result"].get("value")
-
-    def key(self, key, code):
-        for kind in ("keyDown", "keyUp"):
-            self.send("Input.dispatchKeyEvent", type=kind, key=key, code=key,
-                      windowsVirtualKeyCode=code)
-
-    def click(self, selector):
-        box = self.js(f"(function(){{var r=document.querySelector('{selector}')"
-                      f".getBoundingClientRect();return [r.x+r.width/2,r.y+r.height/2];}})()")
-        for kind in ("mousePressed", "mouseReleased"):
-            self.send("Input.dispatchMouseEvent", type=kind, x=box[0], y=box[1],
-                      button="left", clickCount=1)
-
-    def errors(self):
-        bad = []
-        for e in self.events:
-            method, params = e.get("method"), e.get("params", {})
-            if method == "Runtime.exceptionThrown":
-                bad.append(params["exceptionDetails"].get("text"))
-            elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error",
-                                                                                   "assert"):
-                bad.append(str(params.get("args")))
-            elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
-                bad.append(params["entry"].get("text"))
-        return bad
-
-    def close(self):
-        try:
-            self.send("Browser.close", timeout=5)
-        except (OSError, TimeoutError, EOFError, RuntimeError):
-            pass
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        os.close(self._write)
-        os.close(self._read)
-        shutil.rmtree(self.profile, ignore_errors=True)
+pytestmark = needs_browser
 
 
 @pytest.fixture
@@ -182,4 +64,113 @@ def test_html_stepper_in_a_real_browser(browser, tmp_path):
     browser.click("#play")
     time.sleep(0.5)
     assert int(shown(browser)[0]) >= 2  # playing on its own
+    assert browser.errors() == []
+
+
+def logistic_frames():
+    x = torch.tensor([[1.0], [2.0], [3.0]])
+    y = torch.tensor([[0.0], [0.0], [1.0]])
+    w = torch.tensor([[0.5]], requires_grad=True)
+    b = torch.tensor([-1.0], requires_grad=True)
+    return viz.step_backward(BCELoss.apply((x @ w + b).sigmoid(), y, reduction="mean"))
+
+
+def zoom(browser):
+    return float(browser.js("document.body.dataset.zoom"))
+
+
+def transform(browser, which=".full"):
+    return browser.js(f"document.querySelector('.frame:not([hidden]) {which} .stage')"
+                      ".style.transform")
+
+
+def centre_offset(browser, prefix):
+    """How far (px) the visible current node's middle is from its viewer's middle."""
+    return browser.js(
+        "(function(){var f=document.querySelector('.frame:not([hidden])');"
+        f"var g=f.querySelector('[id=\"{prefix}'+f.dataset.index+'_'+f.dataset.current+'\"]');"
+        "var v=g.closest('.viewer').getBoundingClientRect(),r=g.getBoundingClientRect();"
+        "return Math.hypot(r.x+r.width/2-v.x-v.width/2, r.y+r.height/2-v.y-v.height/2);})()")
+
+
+def test_zoom_pan_fit_and_follow(browser, tmp_path):
+    if viz.find_dot() is None:
+        pytest.skip("Graphviz's dot is not installed")
+    frames = logistic_frames()
+    path = frames.save_html(tmp_path / "steps.html")
+    browser.open("file://" + str(path), size=(1400, 1000))
+    # a small graph: no focus view; but its six operations and their results are taller
+    # than the window, too small to read when fitted, so it opens following the node
+    assert browser.js("document.body.dataset.focus") == "0"
+    assert browser.js("document.body.dataset.follow") == "1" and zoom(browser) >= 1.05
+    assert centre_offset(browser, "f") < 2
+    browser.click("#fit")  # the whole graph; fit turns follow off
+    assert browser.js("document.body.dataset.follow") == "0"
+    assert browser.js("document.getElementById('follow').getAttribute('aria-pressed')") == \
+        "false"
+    fitted = zoom(browser)
+    assert fitted < 1.05
+    browser.click("#zoomin")
+    assert zoom(browser) == pytest.approx(fitted * 1.25, rel=1e-3)
+    browser.key("-", 189)
+    assert zoom(browser) == pytest.approx(fitted, rel=1e-3)
+    box = browser.js("(function(){var r=document.querySelector('.frame:not([hidden]) .full')"
+                     ".getBoundingClientRect();return [r.x+r.width/2,r.y+r.height/2];})()")
+    browser.wheel(box[0], box[1], -300)
+    assert zoom(browser) > fitted * 1.2
+    before = transform(browser)
+    browser.drag(box, (box[0] + 80, box[1] + 40))
+    assert transform(browser) != before
+    browser.click("#fit")
+    assert zoom(browser) == pytest.approx(fitted, rel=1e-3)
+
+    browser.key("c", 67)  # follow: each frame centres its current node, readable
+    assert browser.js("document.body.dataset.follow") == "1"
+    for _ in range(3):
+        browser.key("ArrowRight", 39)
+        assert zoom(browser) >= 1.05
+        assert centre_offset(browser, "f") < 2  # the current node in the middle
+    browser.click("#fit")
+    assert browser.js("document.body.dataset.follow") == "0"
+
+    browser.click("#focus")  # the focus view on a small graph works too
+    assert browser.js("document.body.dataset.focus") == "1"
+    assert browser.js("!!document.querySelector('.frame:not([hidden]) main.focused')")
+    assert centre_offset(browser, "z") < 200
+    browser.click(".frame:not([hidden]) .full")  # a click on the overview leaves it
+    assert browser.js("document.body.dataset.focus") == "0"
+    assert browser.errors() == []
+
+
+def test_chain_rule_element_picker(browser, tmp_path):
+    frames = logistic_frames()
+    for frame in frames:
+        frame.chain = []
+    frames[2].chain = [
+        {"input": "a", "shape": [3, 1], "default": "1",
+         "entries": {"0": ["∂L/∂a[0,0] = 0.1 × 2 = 0.2"], "1": ["∂L/∂a[1,0] = 0.3 × 2 = 0.6"],
+                     "2": ["∂L/∂a[2,0] = 0.5 × 2 = 1.0", "   (second line)"]}},
+        {"input": "nothing", "shape": [2], "default": "0", "entries": {}}]
+    path = frames.save_html(tmp_path / "chain.html")
+    browser.open("file://" + str(path), size=(1400, 1000))
+
+    def picked():
+        return browser.js(
+            "(function(){var c=document.querySelector('.frame:not([hidden]) .chain');"
+            "if(!c)return null;var on=c.querySelector('.chip.on');"
+            "var l=[].filter.call(c.querySelectorAll('.lines'),function(x){return !x.hidden;});"
+            "return [on.textContent, l.map(function(x){return x.textContent;}),"
+            "[].map.call(c.querySelectorAll('.chip'),function(x){return x.textContent;})];})()")
+
+    assert picked() is None  # frame 0 has no chain: nothing drawn
+    browser.key("ArrowRight", 39)
+    browser.key("ArrowRight", 39)
+    chips = ["[0,0]", "[1,0]", "[2,0]"]
+    assert picked() == ["[1,0]", ["∂L/∂a[1,0] = 0.3 × 2 = 0.6"], chips]
+    browser.click(".frame:not([hidden]) .chip[data-k=\"2\"]")
+    assert picked() == ["[2,0]", ["∂L/∂a[2,0] = 0.5 × 2 = 1.0\n   (second line)"], chips]
+    browser.click(".frame:not([hidden]) .chip[data-k=\"0\"]")
+    assert picked()[:2] == ["[0,0]", ["∂L/∂a[0,0] = 0.1 × 2 = 0.2"]]
+    assert browser.js("document.querySelectorAll('.frame:not([hidden]) .chain').length") == 1
+    assert browser.js("document.body.dataset.frame") == "2"  # a chip click is not a step
     assert browser.errors() == []

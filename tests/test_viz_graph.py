@@ -30,13 +30,25 @@ def neuron():
 
 def test_golden_structure_of_the_neuron_graph():
     x, w, b, loss = neuron()
-    source = viz.draw_graph(loss, names={"x": x, "w": w, "b": b, "loss": loss}).source
+    source = viz.draw_graph(loss, names={"x": x, "w": w, "b": b, "loss": loss},
+                            intermediates=False).source
     nodes, edges = structure(source)
     assert nodes == {"op0": "POW", "op1": "SUB", "op2": "ADD", "op3": "MUL", "out": "loss",
-                     "t0": "b", "t1": "w", "t2": "x"}
-    assert edges == [("op0", "out", "scalar"), ("op1", "op0", "scalar"),
-                     ("op2", "op1", "scalar"), ("op3", "op2", "scalar"),
-                     ("t0", "op2", "scalar"), ("t1", "op3", "scalar"), ("t2", "op3", "scalar")]
+                     "t0": "b", "t1": "w", "t2": "x", "c5": "2", "c6": "3"}
+    assert edges == [("op0", "out", "scalar"), ("op1", "op0", "scalar"), ("c5", "op0", ""),
+                     ("op2", "op1", "scalar"), ("c6", "op1", ""),
+                     ("op3", "op2", "scalar"), ("t0", "op2", "scalar"), ("t1", "op3", "scalar"),
+                     ("t2", "op3", "scalar")]
+
+
+def test_by_default_intermediate_results_and_constants_are_drawn_with_their_values():
+    x, w, b, loss = neuron()
+    graph = viz.draw_graph(loss).graph
+    kinds = sorted(n.kind for n in graph.nodes.values())
+    assert kinds.count("tensor") == 3 and kinds.count("const") == 2   # w·x, +b, −3; 2 and 3
+    values = sorted(n.values[0] for n in graph.nodes.values() if n.kind == "tensor")
+    assert values == ["-1.0", "2.0", "2.0"]   # w·x = 2, w·x + b = 2, − 3 = −1
+    assert sorted(n.title for n in graph.nodes.values() if n.kind == "const") == ["2", "3"]
 
 
 def _neuron_dot():
@@ -68,7 +80,8 @@ def test_large_tensors_show_min_mean_max():
 def test_grad_is_not_computed_yet_before_backward_never_zero():
     x, w, b, loss = neuron()
     source = viz.draw_graph(loss).source
-    assert source.count("grad: not computed yet") == 3  # w, b and the output
+    # w, b, the output and the 3 intermediate results
+    assert source.count("grad: not computed yet") == 6
     assert "grad " not in source.replace("grad: ", "")
 
 
@@ -111,8 +124,8 @@ def test_names_either_way_round_and_auto_names_from_caller():
     titles = lambda g: sorted(n.title for n in g.nodes.values() if n.kind == "param")  # noqa
     assert titles(by_tensor) == titles(by_name) == ["parameter", "weight"]
     automatic = viz.draw_graph(loss).graph  # the caller's variables x, w, b, loss
-    assert sorted(n.title for n in automatic.nodes.values() if n.kind != "op") == \
-        ["b", "loss", "w", "x"]
+    assert sorted(n.title for n in automatic.nodes.values()
+                  if n.kind in ("param", "input", "output")) == ["b", "loss", "w", "x"]
     off = viz.draw_graph(loss, auto_names=False).graph
     assert off.nodes["out"].title == "output"
 

@@ -112,11 +112,13 @@ def test_mnist_dnn_graph_stays_readable():
     x, y = torch.randn(4, 1, 28, 28), torch.tensor([1, 2, 3, 4])
     with viz.trace_modules(dnn) as trace:
         loss = nn.CrossEntropyLoss()(dnn(x), y)
-    full = viz.graph_of(loss, params=trace)
+    full = viz.graph_of(loss, params=trace, intermediates=False)
     collapsed = viz.graph_of(loss, params=trace, depth=1)
     # Flatten of data records no operation (nothing needs a gradient there), so: CE, the
-    # output, the flattened input, y and the nine Linear/ReLU boxes
+    # output, the flattened input, y and the nine Linear/ReLU boxes (the intermediate
+    # results, drawn by default, fold into the boxes too)
     assert len(full.nodes) == 23 and len(collapsed.nodes) == 13
+    assert len(viz.graph_of(loss, params=trace).nodes) == 23 + 9
     weight = next(n for n in full.nodes.values() if n.title == "dnn.1.weight")
     assert weight.values[0].startswith("min ") and weight.subtitle == "512×784 · float32"
 
@@ -163,3 +165,76 @@ def test_params_as_named_pairs_or_a_plain_list():
     assert sorted(n.title for n in pairs.nodes.values() if n.kind == "param")[0] == "0.bias"
     plain = viz.graph_of(loss, params=list(net.parameters()))
     assert {n.title for n in plain.nodes.values() if n.kind == "param"} == {"parameter"}
+
+
+class Wrapped(nn.Module):
+    """A model whose only child is ``self.net = nn.Sequential(...)``."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+
+    def forward(self, x):
+        return self.net(x)
+
+
+def wrapped_loss(name="model"):
+    torch.manual_seed(0)
+    model = Wrapped()
+    x, y = torch.randn(5, 3), torch.tensor([0, 1, 0, 1, 1])
+    with viz.trace_modules(model, name=name) as trace:
+        loss = nn.functional.cross_entropy(model(x), y)
+    return model, trace, loss
+
+
+def test_levels_count_from_the_first_module_with_more_than_one_child():
+    first_level = viz.modules.first_level
+    assert first_level(["", "0", "1", "2"]) == 0                       # a plain Sequential
+    assert first_level(["", "net", "net.0", "net.1", "net.2"]) == 1      # self.net = ...
+    assert first_level(["", "a", "a.b", "a.b.0", "a.b.1"]) == 2          # two wrappers
+    assert first_level(["", "lin"]) == 0                                # one layer: level 1
+    assert first_level(["", "net", "net.0"]) == 1
+    assert first_level([""]) == 0
+
+
+def test_a_model_wrapping_a_sequential_collapses_to_one_box_per_layer():
+    model, trace, loss = wrapped_loss()
+    for depth in (1, "layers", "1"):
+        graph = viz.graph_of(loss, params=trace, depth=depth)
+        boxes = [n.title for n in graph.nodes.values() if n.kind == "module"]
+        assert boxes == ["model.net.2 Linear(4→2)", "model.net.1 ReLU()",
+                         "model.net.0 Linear(3→4)"], depth
+    whole = viz.graph_of(loss, params=trace, depth=0)
+    assert [n.title for n in whole.nodes.values() if n.kind == "module"] == \
+        ["model.net Sequential()"]
+
+
+def test_stepping_a_wrapped_model_by_layers_names_each_layer_once():
+    model, trace, loss = wrapped_loss()
+    frames = viz.step_backward(loss, params=trace, depth="layers")
+    steps = [frames.graph.nodes[f.current].title for f in frames if f.kind == "backward"]
+    assert steps == ["CE", "model.net.2 Linear(4→2)", "model.net.1 ReLU()",
+                     "model.net.0 Linear(3→4)"]
+    trail = [text for text, kind in frames[-2].caption if "✓" in text][-1]
+    assert "model.net ✓ → model.net ✓" not in trail and "model.net.2" in trail
+
+
+def test_parameter_membership_of_a_wrapped_model_collapses_the_layers_with_parameters():
+    model, trace, loss = wrapped_loss()
+    viz.modules._LAST_TRACE.pop(id(model), None)
+    graph = viz.graph_of(loss, params=model, depth=1, auto_names=False)
+    assert sorted(n.title for n in graph.nodes.values() if n.kind == "module") == \
+        ["net.0 Linear(3→4)", "net.2 Linear(4→2)"]
+    assert [n.title for n in graph.ops()] == ["CE", "RELU"]
+
+
+def test_a_plain_sequential_is_unchanged_and_layers_means_one():
+    net, x, y = small_net()
+    with viz.trace_modules(net) as trace:
+        loss = nn.functional.cross_entropy(net(x), y)
+    by_number = viz.graph_of(loss, params=trace, depth=1)
+    by_word = viz.graph_of(loss, params=trace, depth="layers")
+    assert viz.dot.to_dot(by_number) == viz.dot.to_dot(by_word)
+    assert [c.depth for c in trace.membership().modules.values()] == [0, 1, 1, 1]
+    with pytest.raises(ValueError, match="layers"):
+        viz.graph_of(loss, params=trace, depth="all of them")

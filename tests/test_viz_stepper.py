@@ -196,7 +196,7 @@ def test_save_svgs_numbered_and_html_self_contained(tmp_path):
     assert [os.path.basename(p) for p in paths] == [f"frame_{i:03d}.svg" for i in range(6)]
     assert all(os.path.getsize(p) > 1000 for p in paths)
     html = open(frames.save_html(tmp_path / "steps.html"), encoding="utf-8").read()
-    assert html.count("<svg") == 6 and 'id="next"' in html and "<script>" in html
+    assert html.count('class="viewer full"') == 6 and 'id="next"' in html and "<script>" in html
     for fetch in ("src=\"http", "href=\"http", "src='http", "@import", "<link"):
         assert fetch not in html
 

@@ -41,11 +41,11 @@ def check_broadcast(*shapes):
         raise RuntimeError(message)
 
 
-def broadcasting(function, *args):
+def broadcasting(function, *args, **options):
     """function.apply(*args), with NumPy's broadcasting error told in torch's words (the
     shapes are only compared when NumPy has already refused them: free when they fit)."""
     try:
-        return function.apply(*args)
+        return function.apply(*args, **options)
     except ValueError as error:
         shapes = [a.shape for a in args if hasattr(a, "shape")]
         message = broadcast_error(shapes)
@@ -139,14 +139,43 @@ def warn_mse_broadcast(x_shape, y_shape):
                       stacklevel=4)
 
 
-def check_bce(x, y):
+def check_bce(x, y, weight=None):
+    """binary_cross_entropy's arguments, in torch's order: the shapes, the weight (it must
+    broadcast to the input's shape, no larger), then every probability in [0, 1]."""
     if x.shape != y.shape:
         raise ValueError(f"Using a target size ({size(y.shape)}) that is different to the "
                          f"input size ({size(x.shape)}) is deprecated. Please ensure they "
                          f"have the same size.")
-    if x.size and (x.min() < 0 or x.max() > 1):
-        raise RuntimeError("all elements of input should be between 0 and 1 (BCELoss takes "
-                           "probabilities: apply sigmoid first, or use BCEWithLogitsLoss)")
+    shape = None if weight is None else broadcast_shapes(y.shape, weight.shape)
+    bad = ~((x >= 0) & (x <= 1)) | ~((y >= 0) & (y <= 1))   # nan fails both comparisons
+    if bad.any():
+        k = np.flatnonzero(bad)[0]  # torch checks element by element: input, then target
+        if not 0 <= x.flat[k] <= 1:
+            raise RuntimeError("all elements of input should be between 0 and 1 (BCELoss takes "
+                               "probabilities: apply sigmoid first, or use BCEWithLogitsLoss)")
+        raise RuntimeError("all elements of target should be between 0 and 1 (BCE targets are "
+                           "probabilities: 0 or 1 labels, or values in between)")
+    if shape is not None and tuple(shape) != tuple(x.shape):
+        raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the broadcast shape "
+                           f"{list(shape)} (the weight may broadcast to the input's shape, not "
+                           f"beyond it)")
+
+
+def broadcast_shapes(*shapes):
+    """torch.broadcast_shapes: the shape all of them broadcast to, or torch's message naming
+    the first argument that does not fit."""
+    common = [1] * max((len(s) for s in shapes), default=0)
+    for k, shape in enumerate(shapes):
+        for i in range(-1, -1 - len(shape), -1):
+            if shape[i] == common[i]:
+                continue
+            if common[i] == 1:
+                common[i] = shape[i]
+            elif shape[i] != 1:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {shape[i]} at "
+                                   f"{i}! Mismatching argument at index {k} had {size(shape)}; "
+                                   f"but expected shape should be broadcastable to {common}")
+    return tuple(common)
 
 
 def check_same_size(x, y):
@@ -155,21 +184,77 @@ def check_same_size(x, y):
                          f"({size(x.shape)})")
 
 
-def check_class_targets(x, target, ignore_index):
-    """Class indices: one per row of class scores, each in 0..C-1 (or ignore_index)."""
-    if target.dtype.kind not in "iu":
-        raise RuntimeError(f"expected scalar type Long but found {target.dtype} (class-index "
-                           f"targets must be integers: use .long())")
-    rows = x.size // x.shape[1] if x.ndim >= 2 else 1
+def check_class_targets(x, target, ignore_index, weight=None):
+    """Class-index targets of nll_loss / cross_entropy, checked in torch's order: one class
+    per sample (the target has the input's shape without its class dim C), an integer
+    dtype (Long or Byte), class weights for all C classes, each class in 0..C-1."""
+    xs, ts = x.shape, target.shape
+    if x.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
+    if x.ndim != 1 and xs[0] != (ts[0] if ts else 0):
+        raise ValueError(f"Expected input batch_size ({xs[0]}) to match target "
+                         f"batch_size ({ts[0] if ts else 0}).")
+    n_classes = xs[1] if x.ndim > 1 else xs[0]
+    if x.ndim <= 2:
+        if target.ndim > 1:
+            what = ("class-index targets hold one class per sample, shape (N,): flatten an "
+                    "(N, 1) target with y.view(-1)" if x.ndim == 2 else
+                    "one sample's target is one class index, shape () or (1,)")
+            raise RuntimeError(f"0D or 1D target tensor expected, multi-target not supported "
+                               f"({what}; class probabilities need the input's shape "
+                               f"{size(xs)})")
+        _check_class_dtype(target)
+        if x.ndim == 1 and target.ndim == 1 and ts[0] != 1:
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
+                             f"{ts[0]}")
+        if weight is not None and (weight.ndim != 1 or weight.size != n_classes):
+            raise RuntimeError(f"weight tensor should be defined either for all {n_classes} "
+                               f"classes or no classes but got weight tensor of shape: "
+                               f"{list(weight.shape)}")
+    else:
+        if x.ndim != 4 and ts[1:] != xs[2:]:
+            raise RuntimeError(f"Expected target size {[xs[0], *xs[2:]]}, got {list(ts)}")
+        if x.ndim == 4 and target.ndim != 3:
+            raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got "
+                               f"targets of dimension: {target.ndim}")
+        _check_class_dtype(target)
+        if weight is not None and weight.size != n_classes:
+            raise RuntimeError("weight tensor should be defined either for all or no classes")
+        if ts[1:] != xs[2:]:
+            raise RuntimeError(f"size mismatch (got input: {list(xs)} , target: {list(ts)}")
+    if weight is not None and weight.dtype != x.dtype:
+        raise RuntimeError(f"expected scalar type {scalar_name(x.dtype)} but found "
+                           f"{scalar_name(weight.dtype)} (class weights need the input's dtype)")
+    if x.ndim > 2 and target.dtype == np.uint8 and target.size:  # image-shaped: Long only
+        raise RuntimeError("expected scalar type Long but found Byte (use y.long())")
     t = target.reshape(-1)
-    if rows != t.shape[0]:
-        raise ValueError(f"Expected input batch_size ({rows}) to match target "
-                         f"batch_size ({t.shape[0]}).")
-    n_classes = x.shape[1] if x.ndim >= 2 else x.shape[0]
     bad = t[(t != ignore_index) & ((t < 0) | (t >= n_classes))]
     if bad.size:
+        valid = f"valid targets are 0..{n_classes - 1}" if n_classes else "no valid target"
         raise IndexError(f"Target {bad[0]} is out of bounds. There are {n_classes} classes "
-                         f"(valid targets are 0..{n_classes - 1})")
+                         f"({valid})")
+
+
+def _check_class_dtype(target):
+    if target.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{scalar_name(target.dtype)} (class labels must be integers: use "
+                           f"y.long())")
+
+
+def check_probability_targets(x, target, ignore_index, weight=None):
+    """cross_entropy with a target of the input's shape: class probabilities (floats)."""
+    if target.dtype.kind != "f":
+        raise RuntimeError(f"Expected floating point type for target with class probabilities, "
+                           f"got {scalar_name(target.dtype)} (a target of the input's shape holds "
+                           f"class probabilities; class indices have shape (N,))")
+    if ignore_index >= 0:
+        raise RuntimeError("ignore_index is not supported for floating point target")
+    n_classes = x.shape[0 if x.ndim == 1 else 1] if x.ndim else 1
+    if weight is not None and (weight.ndim != 1 or weight.size != n_classes):
+        raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all "
+                           f"{n_classes} classes or no classes but got weight tensor of shape: "
+                           f"{list(weight.shape)}")
 
 
 def check_soft_targets(x, y):
@@ -229,3 +314,322 @@ def check_conv(x, weight, bias, padding, dilation, groups):
         raise RuntimeError(f"Calculated padded input size per channel: ({padded[0]} x "
                            f"{padded[1]}). Kernel size: ({kernel[0]} x {kernel[1]}). Kernel size "
                            f"can't be greater than actual input size")
+
+
+# -- dtypes: torch's names, softmax on integers, mixed-dtype matrix products ------------------
+_SCALAR = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+           "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+           "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+_CPP = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+        "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+        "bool": "bool"}
+
+
+def scalar_name(dtype):
+    """torch's ScalarType name of a NumPy dtype: float32 -> Float, int64 -> Long."""
+    return _SCALAR.get(np.dtype(dtype).name, np.dtype(dtype).name)
+
+
+def check_softmax_dtype(name, dtype, dim, ndim, numel):
+    """torch has no softmax / log_softmax kernel for integers or bools (pass dtype=, or
+    convert with .float() first). name: 'softmax' or 'log_softmax'; dim already checked."""
+    if np.dtype(dtype).kind in "fc" or numel == 0:
+        return
+    last = ndim == 0 or dim % ndim == ndim - 1
+    kernel = f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl"
+    raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(dtype)}\'')
+
+
+def check_matmul_dtypes(a, b):
+    """torch multiplies matrices of one dtype only: int @ float, float64 @ float32, ... raise,
+    with the message of the kernel torch picks for those shapes. a, b: Tensors (or arrays).
+    Shape mistakes are told first (check_matmul), except for two vectors, as torch does."""
+    x, y = getattr(a, "_data", a), getattr(b, "_data", b)
+    if x.dtype == y.dtype:
+        return
+    A, B = scalar_name(x.dtype), scalar_name(y.dtype)
+    hint = " (convert one of them, e.g. with .float())"
+    if x.ndim == 1 and y.ndim == 1:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {A} and "
+                           f"{B}{hint}")
+    check_matmul(x.shape, y.shape)
+    ca, cb = _CPP.get(x.dtype.name, x.dtype.name), _CPP.get(y.dtype.name, y.dtype.name)
+    mv = "addmv input tensors must have the same dtype, but got {0}, {1}, and {0}" + hint
+    mm = "expected m1 and m2 to have the same dtype, but got: {} != {}" + hint
+    if x.ndim <= 2 and y.ndim >= 3:
+        if not getattr(a, "_requires_grad", False):   # a batched product (bmm)
+            raise RuntimeError(f"expected scalar type {A} but found {B}{hint}")
+        # torch folds it into one product of the transposes: bᵀ @ aᵀ
+        raise RuntimeError(mv.format(A, B) if x.ndim == 1 else mm.format(cb, ca))
+    if x.ndim >= 3 and y.ndim >= 3:
+        raise RuntimeError(f"expected scalar type {A} but found {B}{hint}")
+    if y.ndim == 1:   # a matrix (or a stack folded into one) times a vector: mv
+        raise RuntimeError(mv.format(B, A))
+    raise RuntimeError(mm.format(ca, cb))
+
+
+# -- tensor methods: dtypes, dims and sizes torch refuses (tensor_math/reduce/shape, creation) --
+_BOOL_REFUSED = {
+    "neg": (RuntimeError, "Negation, the `-` operator, on a bool tensor is not supported. If "
+            "you are trying to invert a mask, use the `~` or `logical_not()` operator instead."),
+    "abs": (NotImplementedError, "\"abs_cpu\" not implemented for 'Bool' (a mask has no sign: "
+            "convert it first, e.g. x.int())"),
+    "relu": (RuntimeError, "Boolean inputs not supported for relu (convert the mask first, "
+             "e.g. x.float())"),
+    "argmax": (RuntimeError, "argmax(): does not support bool input (convert first, e.g. "
+               "x.int().argmax(); x.nonzero() lists the True positions)"),
+    "argmin": (RuntimeError, "argmin(): does not support bool input (convert first, e.g. "
+               "x.int().argmin())"),
+    "pow": (NotImplementedError, "\"pow\" not implemented for 'Bool' (convert first, e.g. "
+            "x.int() or x.float())"),
+    "pos": (RuntimeError, "The `+` operator, on a bool tensor is not supported."),
+    "floor_divide": (NotImplementedError, "\"div_floor_cpu\" not implemented for 'Bool'"),
+    "remainder": (NotImplementedError, "\"remainder_cpu\" not implemented for 'Bool'"),
+}
+
+
+def check_not_bool(op, dtype):
+    """Operations torch has no bool kernel for: -x, +x, abs, relu, argmax, argmin, and bool
+    ** // % bool."""
+    if np.dtype(dtype).kind == "b":
+        error, message = _BOOL_REFUSED[op]
+        raise error(message)
+
+
+def _is_bool(x):
+    return isinstance(x, (bool, np.bool_)) or (isinstance(x, np.ndarray) and x.dtype == np.bool_)
+
+
+def check_sub(a, b):
+    """a - b with a bool operand (a tensor or True/False): torch refuses it. a, b: arrays or
+    numbers."""
+    if _is_bool(a) and _is_bool(b):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if _is_bool(a) or _is_bool(b):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+
+
+def check_alpha(alpha, dtype):
+    """add/sub's alpha must fit the result: no 0.5 for integer results, True for bools only."""
+    kind = np.dtype(dtype).kind
+    if isinstance(alpha, (float, np.floating)) and kind not in "fc":
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number.")
+    if isinstance(alpha, (bool, np.bool_)) and kind != "b":
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+
+
+def check_int_divisor(divisor, dtype):
+    """Integers have no inf or nan: torch refuses integer division (// and %) by 0."""
+    if np.dtype(dtype).kind in "iu" and np.any(np.asarray(divisor) == 0):
+        raise RuntimeError("ZeroDivisionError (an integer tensor divided by 0: integers have no "
+                           "inf or nan; divide floats, e.g. x.float(), to get them)")
+
+
+def check_int_power(exponent):
+    if isinstance(exponent, (int, np.integer)) and not isinstance(exponent, bool) and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed. (use a float "
+                           "exponent, x ** -1.0, or convert x first: x.float())")
+
+
+def check_bitwise(name, dtype):
+    """& | ^ ~ work on bools and integers only (for floats torch has no kernel)."""
+    if np.dtype(dtype).kind in "fc":
+        if name == "invert":
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                            "tensors")
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{scalar_name(dtype)}' "
+                                  f"(& | ^ combine masks: compare first, e.g. (x > 0) & (y > 0))")
+
+
+def check_tensor_argument(name, other):
+    if not hasattr(other, "_data"):
+        raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not "
+                        f"{type(other).__name__}")
+
+
+def check_where_condition(condition):
+    """torch.where's condition is a bool tensor (uint8 still works, with a warning)."""
+    if condition.dtype == np.bool_:
+        return condition
+    if condition.dtype == np.uint8:
+        warnings.warn("where received a uint8 condition tensor. This behavior is deprecated and "
+                      "will be removed in a future version of PyTorch. Use a boolean condition "
+                      "instead.", UserWarning, stacklevel=3)
+        return condition.astype(np.bool_)
+    raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with "
+                       f"dtype {scalar_name(condition.dtype)} (a comparison gives one: "
+                       f"torch.where(x > 0, a, b))")
+
+
+def check_mask(dtype):
+    if np.dtype(dtype) != np.bool_:
+        name = _CPP.get(np.dtype(dtype).name, np.dtype(dtype).name)
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{name} (make the mask with a comparison, e.g. x > 0, or .bool())")
+
+
+def check_reduce_dims(dim, ndim):
+    """sum/mean/var/std's dims: each in range, none named twice (0 and -1 of a 1-D tensor are
+    the same dim)."""
+    check_dims(dim, ndim)
+    if isinstance(dim, (tuple, list)):
+        n, seen = max(ndim, 1), set()
+        for d in dim:
+            if d % n in seen:
+                raise RuntimeError(f"dim {d % n} appears multiple times in the list of dims")
+            seen.add(d % n)
+
+
+def check_spread_dtype(dtype):
+    if np.dtype(dtype).kind not in "fc":
+        raise RuntimeError("std and var only support floating point and complex dtypes "
+                           "(convert first, e.g. x.float().std())")
+
+
+def warn_dof(name, dof):
+    """var/std divide by n − correction: torch warns when that is not positive."""
+    if dof <= 0:
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less "
+                      f"than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=5)
+
+
+def refuse_dim_none(name, keepdim):
+    """x.max(dim=None) is an error in torch (x.max() is the largest element)."""
+    hint = f"(of every element: x.{name}(); along a dim: x.{name}(dim=1))"
+    if keepdim:
+        raise TypeError(f"{name}(): argument 'dim' must be int, not NoneType {hint}")
+    why = "      didn't match because some of the keywords were incorrect: dim\n"
+    raise TypeError(f"{name}() received an invalid combination of arguments - got (dim=NoneType, "
+                    f"), but expected one of:\n * ()\n{why} * (Tensor other)\n{why}"
+                    f" * (int dim, bool keepdim = False)\n{hint}")
+
+
+def check_picks_from(name, shape, dim):
+    """argmax / max(dim) / min(dim) need an element to pick: no empty dim (or tensor)."""
+    if dim is None:
+        if 0 in shape:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for "
+                             f"input.numel() == 0.")
+    elif shape and shape[dim] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+
+
+def check_flatten(start, end):
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+
+
+def check_expand(sizes, ndim):
+    """expand's sizes: -1 keeps a dim's size, so it cannot name a new leading dim."""
+    for i, n in enumerate(sizes):
+        if n < -1:
+            raise RuntimeError(f"numel: integer multiplication overflow (expand got the size {n}: "
+                               f"sizes are ≥ 0, or -1 to keep a dim's size)")
+        if n == -1 and i < len(sizes) - ndim:
+            raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
+                               f"non-existing dimension {i}")
+
+
+def check_sizes(name, shape):
+    """A new tensor's sizes must be ≥ 0."""
+    for n in shape:
+        if n < 0:
+            if name == "zeros":
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: "
+                               f"{list(shape)}")
+
+
+def check_eye(n, m):
+    for letter, k in (("n", n), ("m", m)):
+        if k is not None and k < 0:
+            raise RuntimeError(f"{letter} must be greater or equal to 0, got {k}")
+
+
+def check_arange(start, end, step):
+    if not (step > 0 or step < 0):  # 0 or nan
+        raise RuntimeError("step must be nonzero")
+    if not (np.isfinite(start) and np.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start:g} -> {end:g}")
+    if (end - start) / step >= 2 ** 63:
+        raise RuntimeError("invalid size, possible overflow?")
+    if (step > 0 and end < start) or (step < 0 and end > start):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign (arange "
+                           "counts from start towards end: a negative step needs end < start)")
+
+
+def check_linspace(steps):
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+
+
+def warn_non_leaf_grad(caller):
+    """Reading .grad of a non-leaf (w after w = w - lr * w.grad) gives None: torch warns. Not
+    when ``caller`` (a module name) is the engine or viz, which look at every graph tensor."""
+    if not caller.startswith(("tinygrad_edu.", "viz.")):
+        warnings.warn(
+            "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
+            ".grad attribute won't be populated during autograd.backward(). If you indeed want "
+            "the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the "
+            "non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access "
+            "the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more "
+            "information. (After w = w - lr * w.grad, w is a new non-leaf: update in place "
+            "under torch.no_grad(), w -= lr * w.grad, or use w.data.)", UserWarning, stacklevel=3)
+
+
+def check_allclose(a, b):
+    """allclose compares tensors of one dtype whose shapes broadcast. a, b: Tensors."""
+    check_tensor_argument("allclose", b)
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(f"{scalar_name(a._data.dtype)} did not match "
+                           f"{scalar_name(b._data.dtype)} (convert one first, e.g. y.float())")
+    check_broadcast(a._data.shape, b._data.shape)
+
+
+def check_cat_dims(arrays):
+    for k, x in enumerate(arrays):
+        if x.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {k}) cannot be "
+                               f"concatenated (torch.stack makes a new dim for them)")
+
+
+def check_slice_steps(parts, shape):
+    """torch has no negative slice steps; it reports index errors met first in the key."""
+    used = sum(1 for k in parts if k is not None and k is not Ellipsis)
+    if shape is not None and used > len(shape) and len(parts) > 1:
+        return  # too many indices (torch checks a lone slice's step first)
+    dim = 0
+    for k in parts:
+        if k is Ellipsis:
+            dim += len(shape) - used if shape is not None else 0
+        elif isinstance(k, slice):
+            if isinstance(k.step, int) and k.step < 0:
+                raise ValueError("step must be greater than zero (torch has no negative steps: "
+                                 "use x.flip(dim), or index with a reversed list of positions)")
+            dim += 1
+        elif isinstance(k, int) and shape is not None and not -shape[dim] <= k < shape[dim]:
+            return  # out of range: told by the indexing itself
+        elif k is not None:
+            dim += 1
+
+
+_FILL_TYPES = {"int64": "int64_t", "int32": "int", "int16": "int16_t", "int8": "int8_t",
+               "uint8": "uint8_t"}
+
+
+def check_fill_value(value, dtype):
+    """A number written into an integer tensor (masked_fill, full, fill_) must fit its dtype
+    (torch refuses inf, nan and numbers out of range; it cuts 2.7 to 2)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind not in "iu" or not isinstance(value, (int, float, np.number)):
+        return
+    info = np.iinfo(dtype)
+    low = -info.max if dtype.kind == "u" else info.min  # unsigned: -1 wraps around to the max
+    if not (np.isfinite(value) and low <= value <= info.max):
+        raise RuntimeError(f"value cannot be converted to type {_FILL_TYPES[dtype.name]} "
+                           f"without overflow")

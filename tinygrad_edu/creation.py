@@ -3,6 +3,7 @@ the random ones (rand, randn, randint, randperm) drawn from the seeded default g
 import numpy as np
 
 from . import dtypes
+from .checks import check_arange, check_eye, check_fill_value, check_linspace, check_sizes
 from .random import rng
 from .tensor import Tensor, as_array, check_device
 
@@ -40,15 +41,17 @@ def from_numpy(array):
     return Tensor._make(array, False, None)
 
 
-def _size(size, size_kw=None):
+def _size(size, size_kw=None, name="empty"):
     """torch accepts zeros(2, 3), zeros((2, 3)), zeros([2, 3]) and zeros(size=(2, 3))."""
     if size_kw is not None:
         if size:
             raise TypeError("give the size either as arguments or as size=, not both")
         size = (size_kw,)
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        return tuple(int(n) for n in size[0])
-    return tuple(int(n) for n in size)
+        size = size[0]
+    shape = tuple(int(n) for n in size)
+    check_sizes(name, shape)
+    return shape
 
 
 def _float(dtype):
@@ -57,7 +60,7 @@ def _float(dtype):
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, **size_kw):
     """torch.zeros(2, 3) (or a tuple, or size=...): float32 zeros unless dtype says otherwise."""
-    shape = _size(size, _only_size(size_kw, "zeros"))
+    shape = _size(size, _only_size(size_kw, "zeros"), "zeros")
     return _new(np.zeros(shape, _float(dtype)), None, device, requires_grad)
 
 
@@ -84,11 +87,19 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     if dtype is None:
         dtype = (dtypes.bool if isinstance(fill_value, bool) else
                  dtypes.int64 if isinstance(fill_value, int) else dtypes.float32)
-    return _new(np.full(tuple(size), fill_value, dtypes.to_numpy_dtype(dtype)), None, device,
+    check_fill_value(fill_value, dtypes.to_numpy_dtype(dtype))
+    np_dtype = dtypes.to_numpy_dtype(dtype)
+    return _new(np.full(_size((size,)), _cut(fill_value, np_dtype), np_dtype), None, device,
                 requires_grad)
 
 
+def _cut(value, np_dtype):
+    """A number as torch writes it into an integer tensor: 2.7 -> 2, -1 -> 255 for uint8."""
+    return np.asarray(value).astype(np_dtype) if np.dtype(np_dtype).kind in "iu" else value
+
+
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    check_eye(n, m)
     return _new(np.eye(n, m, dtype=_float(dtype)), None, device, requires_grad)
 
 
@@ -98,6 +109,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
         start, end = 0, start
     values = [getattr(v, "item", lambda: v)() for v in (start, end, step)]
     is_int = all(isinstance(v, int) for v in values)
+    check_arange(*values)
     default = np.int64 if is_int else np.float32
     arr = np.arange(*values, dtype=np.float64 if not is_int else np.int64).astype(default)
     return _new(arr, dtype, device, requires_grad)
@@ -109,6 +121,7 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     the output's precision), so that even the rounding agrees."""
     out_dtype = np.dtype(_float(dtype))
     kind = out_dtype.type if out_dtype.kind == "f" else np.float32
+    check_linspace(steps)
     if steps == 1:
         return _new(np.array([start], dtype=out_dtype), None, device, requires_grad)
     step = (kind(end) - kind(start)) / kind(steps - 1)
@@ -128,8 +141,9 @@ def ones_like(t, dtype=None, device=None, requires_grad=False):
 
 
 def full_like(t, fill_value, dtype=None, device=None, requires_grad=False):
-    return _new(np.full_like(t._data, fill_value, dtype=_like(t, dtype)), None, device,
-                requires_grad)
+    check_fill_value(fill_value, _like(t, dtype))
+    return _new(np.full_like(t._data, _cut(fill_value, _like(t, dtype)), dtype=_like(t, dtype)),
+                None, device, requires_grad)
 
 
 def empty_like(t, dtype=None, device=None, requires_grad=False):
@@ -167,7 +181,7 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
     """torch.randint(low=0, high, size): integers in [low, high)."""
     if size is None:  # randint(high, size)
         low, high, size = 0, low, high
-    arr = rng(generator).integers(low, high, tuple(size), dtype=np.int64)
+    arr = rng(generator).integers(low, high, _size((size,)), dtype=np.int64)
     return _new(arr, dtype, device, requires_grad)
 
 

@@ -77,3 +77,48 @@ def result_dtype(a, b):
     if b_float and not a_float:
         return b
     return np.promote_types(a, b)
+
+
+# -- torch's promotion of operands of different kinds (torch.result_type) -----------------------
+def _join(a, b):
+    return b if a is None else a if b is None else result_dtype(a, b)
+
+
+def _combine(higher, lower):
+    """torch's combine_categories: the higher-priority operands' dtype wins, unless a
+    lower-priority operand is of a higher category (bool < integers < floats)."""
+    if higher is None or lower is None:
+        return higher if lower is None else lower
+    if higher.kind == "f":
+        return higher
+    if higher.kind == "b" or lower.kind == "f":
+        return result_dtype(higher, lower)
+    return higher
+
+
+def result_type(*operands):
+    """The dtype torch computes ``operands`` in (arrays of tensors, or Python numbers).
+
+    Three priorities: tensors with dimensions, then 0-d tensors, then Python numbers. A
+    lower one only matters when it is of a higher category (bool < integers < floats):
+    int64 tensor + 0-d float64 tensor -> float64, but float32 tensor + 0-d float64 tensor ->
+    float32, and bool tensor / 0-d int64 tensor -> int64 before the division. A Python float
+    counts as float32 (torch's default dtype), an int as int64."""
+    dims = zero = number = None
+    for x in operands:
+        if isinstance(x, np.ndarray):
+            if x.ndim:
+                dims = _join(dims, x.dtype)
+            else:
+                zero = _join(zero, x.dtype)
+        elif isinstance(x, (builtins.bool, np.bool_)):
+            number = _join(number, np.dtype(np.bool_))
+        elif isinstance(x, (builtins.int, np.integer)):
+            number = _join(number, np.dtype(np.int64))
+        elif isinstance(x, (builtins.float, np.floating)):
+            number = _join(number, np.dtype(np.float32))
+        else:
+            raise TypeError(f"unsupported operand type for a tensor operation: "
+                            f"{type(x).__name__}")
+    return _combine(dims, _combine(zero, number))
+

@@ -10,22 +10,26 @@ The methods come in four files, one concern each: this one holds the tensor itse
 arithmetic, activations, reductions and comparisons; ``tensor_shape.py`` reshaping and
 indexing; ``tensor_inplace.py`` the in-place updates.
 """
+import sys
+
 import numpy as np
 
 from . import dtypes
 from ._repr import format_tensor
 from .autograd import engine
+from .checks import warn_non_leaf_grad
 from .device import CPU, Size, check_device, device  # noqa: F401  (re-exported)
 from .ops.elementwise import Cast
 from .tensor_inplace import TensorInPlace
 from .tensor_math import TensorMath
+from .tensor_reduce import TensorReduce
 from .tensor_shape import TensorShape, index_key  # noqa: F401  (index_key: re-exported)
 
 _DEFAULT_DTYPES = (np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.bool_))
 
 
-class Tensor(TensorMath, TensorShape, TensorInPlace):
-    __slots__ = ("_data", "_requires_grad", "grad", "grad_fn", "__weakref__")
+class Tensor(TensorMath, TensorReduce, TensorShape, TensorInPlace):
+    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "__weakref__")
 
     def __init__(self, *args):
         """The legacy constructor: ``torch.Tensor([1., 2.])`` (always float32) or
@@ -36,7 +40,7 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
             data = np.zeros(0, dtype=np.float32)  # torch.Tensor() is tensor([])
         else:
             data = np.zeros(args, dtype=np.float32)
-        self._data, self._requires_grad, self.grad, self.grad_fn = data, False, None, None
+        self._data, self._requires_grad, self._grad, self.grad_fn = data, False, None, None
 
     @classmethod
     def _make(cls, data, requires_grad, grad_fn):
@@ -44,7 +48,7 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
         t = object.__new__(Tensor)
         if type(data) is not np.ndarray:
             data = np.asarray(data)
-        t._data, t._requires_grad, t.grad, t.grad_fn = data, requires_grad, None, grad_fn
+        t._data, t._requires_grad, t._grad, t.grad_fn = data, requires_grad, None, grad_fn
         return t
 
     # -- data, gradient and graph ----------------------------------------------------------
@@ -56,6 +60,19 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
     @data.setter
     def data(self, value):
         self._data = value._data if isinstance(value, Tensor) else as_array(value)
+
+    @property
+    def grad(self):
+        """dLoss/dThis after backward. Only leaves keep it (and non-leaves that asked with
+        retain_grad()): reading it on another non-leaf gives None, with torch's warning (not
+        when the engine or viz reads it: they look at every tensor of a graph)."""
+        if self._grad is None and self.grad_fn is not None and self.grad_fn.retained is None:
+            warn_non_leaf_grad(sys._getframe(1).f_globals.get("__name__", ""))
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        self._grad = value
 
     @property
     def requires_grad(self):

@@ -6,7 +6,7 @@ import numpy as np
 from . import dtypes
 from .autograd import grad_mode
 from .ops.elementwise import Cast
-from .checks import index_error
+from .checks import check_fill_value, index_error
 from .random import rng
 from .tensor_shape import index_key
 
@@ -46,7 +46,7 @@ class TensorInPlace:
         self._check_inplace()
         value = value._data if isinstance(value, TensorInPlace) else value
         try:
-            self._data[index_key(key)] = value
+            self._data[index_key(key, self._data.shape)] = value
         except IndexError as error:
             raise index_error(error, self._data.ndim) from None
 
@@ -54,6 +54,7 @@ class TensorInPlace:
         return self._inplace(0)
 
     def fill_(self, value):
+        check_fill_value(value, self._data.dtype)
         return self._inplace(value)
 
     def copy_(self, src):

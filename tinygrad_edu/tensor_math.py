@@ -1,19 +1,21 @@
-"""The Tensor's methods that build the graph: operators, math, activations, reductions,
-comparisons (shapes and indexing are in ``tensor_shape.py``). Each one checks its arguments
-and calls one Function from ``ops/`` (where forward and backward live): x.sigmoid() is
-``Sigmoid.apply(x)``. The torch.xxx functions at the end of this file are these same methods
-(torch.sigmoid(x) is x.sigmoid())."""
+"""The Tensor's methods that build the graph: operators, math, activations, comparisons
+(reductions are in ``tensor_reduce.py``, shapes and indexing in ``tensor_shape.py``). Each
+one checks its arguments and calls one Function from ``ops/`` (where forward and backward
+live): x.sigmoid() is ``Sigmoid.apply(x)``. The torch.xxx functions at the end of this file
+are these same methods (torch.sigmoid(x) is x.sigmoid())."""
 import functools
 
 import numpy as np
 
 from . import dtypes
 from . import tensor as _tensor  # the module: Tensor is looked up when called
-from .checks import broadcasting, check_dims, check_matmul
+from .checks import (broadcasting, check_allclose, check_alpha, check_bitwise,
+                     check_broadcast, check_fill_value, check_int_divisor, check_int_power,
+                     check_mask, check_matmul, check_not_bool, check_softmax_dtype, check_sub,
+                     check_tensor_argument, check_where_condition)
 from .ops import activation_ops as A
 from .ops import elementwise as E
 from .ops import linalg as L
-from .ops import reduce as R
 from .ops import shape as S
 from .ops.grad_fn_names import renamed
 
@@ -29,30 +31,27 @@ def accepts_axis(fn):
 
 
 def _promote(a, b):
-    """torch's type promotion before a binary op. ``a`` is a Tensor; ``b`` a Tensor or a
-    number. Floats win over ints; a 0-d tensor does not widen a dimensioned one of the same
-    kind; an int tensor meeting a Python float becomes float32 (NumPy would say float64)."""
-    da = a._data.dtype
-    if isinstance(b, TensorMath):
-        db = b._data.dtype
-        if da == db:
-            return a, b
-        if (da.kind == "f") == (db.kind == "f") and (a._data.ndim == 0) != (b._data.ndim == 0):
-            target = db if a._data.ndim == 0 else da
-        else:
-            target = dtypes.result_dtype(da, db)
-        return (a if da == target else a._cast(target)), (b if db == target else b._cast(target))
+    """torch's type promotion before a binary op (dtypes.result_type says how). ``a`` is a
+    Tensor; ``b`` a Tensor or a number: bool tensor / 0-d int64 tensor is int64 (then float),
+    int tensor + Python float is float32 (NumPy would say float64)."""
     if isinstance(b, np.generic):
         b = b.item()
     if isinstance(b, np.ndarray):
-        return _promote(a, a._make(b, False, None))
-    if isinstance(b, float) and da.kind != "f":
-        return a._cast(np.float32), b
-    if isinstance(b, int) and not isinstance(b, bool) and da.kind == "b":
-        return a._cast(np.int64), b
-    if not isinstance(b, (int, float, bool)):
-        raise TypeError(f"unsupported operand type for a tensor operation: {type(b).__name__}")
-    return a, b
+        b = a._make(b, False, None)
+    if isinstance(b, TensorMath):
+        if a._data.dtype == b._data.dtype:
+            return a, b
+        target = dtypes.result_type(a._data, b._data)
+        return _to(a, target), _to(b, target)
+    return _to(a, dtypes.result_type(a._data, b)), b
+
+
+def _to(t, np_dtype):
+    return t if t._data.dtype == np_dtype else t._cast(np_dtype)
+
+
+def _data(x):
+    return x._data if isinstance(x, TensorMath) else x
 
 
 def _true_div_ready(a, b):
@@ -65,6 +64,21 @@ def _true_div_ready(a, b):
     return a, b
 
 
+def _int_power(base, exponent, np_dtype):
+    """Integer powers as torch computes them (no gradient: integer tensors have none). A
+    negative exponent gives 1/baseⁿ cut to an integer: 1 for 1, ±1 for -1, else 0 (NumPy
+    refuses)."""
+    check_broadcast(np.shape(base), np.shape(exponent))
+    base, exponent = np.broadcast_arrays(np.asarray(base, np_dtype), np.asarray(exponent))
+    negative = exponent < 0
+    out = np.power(base, np.where(negative, 0, exponent))
+    if negative.any():
+        odd = exponent % 2 != 0
+        small = np.where(base == 1, 1, np.where(base == -1, np.where(odd, -1, 1), 0))
+        out = np.where(negative, small, out)
+    return _tensor.Tensor._make(np.asarray(out, np_dtype), False, None)
+
+
 class TensorMath:
     __slots__ = ()
 
@@ -75,9 +89,11 @@ class TensorMath:
     __radd__ = __add__
 
     def __sub__(self, other):
+        check_sub(self._data, _data(other))
         return broadcasting(E.Sub, *_promote(self, other))
 
     def __rsub__(self, other):  # number - tensor
+        check_sub(_data(other), self._data)
         return E.RSub.apply(*_promote(self, other))
 
     def __mul__(self, other):
@@ -93,38 +109,64 @@ class TensorMath:
 
     def __pow__(self, exponent):
         a, b = _promote(self, exponent)
-        return broadcasting(E.PowTensor, a, b) if isinstance(b, TensorMath) else E.Pow.apply(a, b)
+        kind = a._data.dtype.kind
+        if isinstance(b, TensorMath):
+            check_broadcast(a._data.shape, b._data.shape)
+            check_not_bool("pow", a._data.dtype)
+            if kind in "iu":
+                return _int_power(a._data, b._data, a._data.dtype)
+            return broadcasting(E.PowTensor, a, b)
+        if kind == "b":  # bool ** True is the tensor, bool ** False all True (torch's rule)
+            return a._make(np.array(a._data if b else np.ones_like(a._data)), False, None)
+        if kind in "iu":
+            check_int_power(b)
+        return E.Pow.apply(a, b)
 
     def __rpow__(self, base):  # number ** tensor
         a, base = _promote(self, base)
+        check_not_bool("pow", a._data.dtype)
+        if a._data.dtype.kind in "iu":
+            return _int_power(base, a._data, a._data.dtype)
         return E.RPow.apply(a, base)
 
     def __mod__(self, other):
-        return broadcasting(E.Remainder, *_promote(self, other))
+        a, b = _promote(self, other)
+        check_broadcast(a._data.shape, np.shape(_data(b)))
+        check_not_bool("remainder", a._data.dtype)
+        check_int_divisor(_data(b), a._data.dtype)
+        with np.errstate(divide="ignore", invalid="ignore"):  # float % 0 is nan, silently
+            return broadcasting(E.Remainder, a, b)
 
     def __rmod__(self, other):  # number % tensor
         b, a = _promote(self, other)
-        return E.Remainder.apply(a, b)
+        check_not_bool("remainder", b._data.dtype)
+        check_int_divisor(b._data, b._data.dtype)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return E.Remainder.apply(a, b)
 
     def __floordiv__(self, other):  # floor(a / b): piecewise constant, so no gradient
         a, b = _promote(self, other)
-        return self._make(np.asarray(np.floor_divide(a._data, getattr(b, "_data", b))), False,
-                          None)
+        return a._floor_divide(a._data, _data(b))
 
     def __rfloordiv__(self, other):
         b, a = _promote(self, other)
-        return self._make(np.asarray(np.floor_divide(a, b._data)), False, None)
+        return b._floor_divide(a, b._data)
 
-    def remainder(self, other):
-        return self % other
+    def _floor_divide(self, a, b):
+        check_broadcast(np.shape(a), np.shape(b))
+        check_not_bool("floor_divide", self._data.dtype)
+        check_int_divisor(b, self._data.dtype)
+        with np.errstate(divide="ignore", invalid="ignore"):  # float // 0 is ±inf or nan
+            return self._make(np.asarray(np.floor_divide(a, b)), False, None)
 
-    def floor_divide(self, other):
-        return self // other
+    remainder, floor_divide = __mod__, __floordiv__
 
     def __neg__(self):
+        check_not_bool("neg", self._data.dtype)
         return E.Neg.apply(self)
 
     def __pos__(self):
+        check_not_bool("pos", self._data.dtype)
         return self
 
     def __abs__(self):
@@ -140,10 +182,19 @@ class TensorMath:
         return self._make(np.asarray(other), False, None) @ self
 
     def add(self, other, alpha=1):
-        return self + (other * alpha if alpha != 1 else other)
+        return self + self._scaled(other, alpha)
 
     def sub(self, other, alpha=1):
-        return self - (other * alpha if alpha != 1 else other)
+        check_sub(self._data, _data(other))
+        return self - self._scaled(other, alpha)
+
+    def _scaled(self, other, alpha):
+        """alpha · other for add/sub: alpha must fit the result's dtype (no 0.5 for ints)."""
+        target = dtypes.result_type(self._data, _data(other))
+        check_alpha(alpha, target)
+        if target.kind == "b":
+            alpha = bool(alpha)
+        return other if alpha == 1 else other * alpha
 
     def mul(self, other):
         return self * other
@@ -181,12 +232,17 @@ class TensorMath:
         return E.Sqrt.apply(self._floating())
 
     def abs(self):
+        check_not_bool("abs", self._data.dtype)
         return E.Abs.apply(self)
 
     def clamp(self, min=None, max=None):
+        """Bounds and tensor promote as torch does: an int tensor clamped to 1.5 is float32."""
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-        return E.Clamp.apply(self, min=min, max=max)
+        target = dtypes.result_type(self._data, *(_data(b) for b in (min, max) if b is not None))
+        lo, hi = (np.asarray(b._data, target) if isinstance(b, TensorMath) else b
+                  for b in (min, max))
+        return E.Clamp.apply(_to(self, target), min=lo, max=hi)
 
     clip = clamp
 
@@ -194,94 +250,38 @@ class TensorMath:
         return A.Sigmoid.apply(self._floating())
 
     def relu(self):
+        check_not_bool("relu", self._data.dtype)
         return A.Relu.apply(self)
 
     def tanh(self):
         return A.Tanh.apply(self._floating())
 
     @accepts_axis
-    def softmax(self, dim):
-        return A.Softmax.apply(self._floating(), dim=self._dim(dim))
+    def softmax(self, dim, dtype=None):
+        return self._softmax(A.Softmax, "softmax", dim, dtype)
 
     @accepts_axis
-    def log_softmax(self, dim):
-        return A.LogSoftmax.apply(self._floating(), dim=self._dim(dim))
+    def log_softmax(self, dim, dtype=None):
+        return self._softmax(A.LogSoftmax, "log_softmax", dim, dtype)
 
-    # -- reductions -------------------------------------------------------------------------
-    @accepts_axis
-    def sum(self, dim=None, keepdim=False):
-        x = self if self._data.dtype.kind == "f" else self._cast(np.int64)  # ints sum as int64
-        check_dims(dim, self._data.ndim)
-        return R.Sum.apply(x, dim=dim, keepdim=keepdim)
-
-    @accepts_axis
-    def mean(self, dim=None, keepdim=False):
-        if self._data.dtype.kind != "f":
-            raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either "
-                               f"a floating point or complex dtype. Got: {self.dtype}")
-        check_dims(dim, self._data.ndim)
-        return R.Mean.apply(self, dim=dim, keepdim=keepdim)
-
-    @accepts_axis
-    def var(self, dim=None, unbiased=True, keepdim=False, correction=None):
-        check_dims(dim, self._data.ndim)
-        n_corr = (1 if unbiased else 0) if correction is None else correction
-        n = self._data.size if dim is None else int(np.prod(
-            [self._data.shape[d] for d in R._axes(dim, self._data.ndim)]))
-        centred = self - self.mean(dim, keepdim=True)
-        return (centred * centred).sum(dim, keepdim=keepdim) / max(n - n_corr, 0)
-
-    @accepts_axis
-    def std(self, dim=None, unbiased=True, keepdim=False, correction=None):
-        return self.var(dim, unbiased, keepdim, correction).sqrt()
-
-    @accepts_axis
-    def max(self, dim=None, keepdim=False):
-        """max() -> the largest element; max(dim) -> (values, indices), as torch returns."""
-        if isinstance(dim, TensorMath):
-            return maximum(self, dim)
-        return self._minmax(R.MaxAll, R.MaxDim, np.argmax, dim, keepdim, "max")
-
-    @accepts_axis
-    def min(self, dim=None, keepdim=False):
-        if isinstance(dim, TensorMath):
-            return minimum(self, dim)
-        return self._minmax(R.MinAll, R.MinDim, np.argmin, dim, keepdim, "min")
-
-    def _minmax(self, whole, along, arg, dim, keepdim, name):
-        if dim is None:
-            if self._data.size == 0:
-                raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
-                                   f"input.numel() == 0. Specify the reduction dim with the "
-                                   f"'dim' argument.")
-            return whole.apply(self)
-        dim = self._dim(dim)
-        values = along.apply(self, dim=dim, keepdim=keepdim)
-        indices = self._make(np.asarray(_arg(self._data, arg, dim, keepdim)), False, None)
-        return MinMaxResult(name, values, indices)
-
-    @accepts_axis
-    def argmax(self, dim=None, keepdim=False):
-        dim = None if dim is None else self._dim(dim)
-        return self._make(np.asarray(_arg(self._data, np.argmax, dim, keepdim)), False, None)
-
-    @accepts_axis
-    def argmin(self, dim=None, keepdim=False):
-        dim = None if dim is None else self._dim(dim)
-        return self._make(np.asarray(_arg(self._data, np.argmin, dim, keepdim)), False, None)
-
-    @accepts_axis
-    def all(self, dim=None, keepdim=False):
-        return self._make(np.asarray(self._data.all(axis=dim, keepdims=keepdim)), False, None)
-
-    @accepts_axis
-    def any(self, dim=None, keepdim=False):
-        return self._make(np.asarray(self._data.any(axis=dim, keepdims=keepdim)), False, None)
+    def _softmax(self, function, name, dim, dtype):
+        x = self if dtype is None else self.to(dtype)
+        dim, shape = x._dim(dim), x._data.shape
+        if shape and shape[dim] == 0:  # nothing to normalise: the empty tensor, as torch gives
+            torch_name = "SoftmaxBackward0" if name == "softmax" else "LogSoftmaxBackward0"
+            return renamed(S.Reshape.apply(x, shape), torch_name)
+        check_softmax_dtype(name, x._data.dtype, dim, len(shape), x._data.size)
+        return function.apply(x, dim=dim)
 
     # -- comparisons and logic: no gradient, bool results -----------------------------------
     def _compare(self, other, op):
         other = other._data if isinstance(other, TensorMath) else other
-        return self._make(np.asarray(op(self._data, other)), False, None)
+        try:
+            out = op(self._data, other)
+        except ValueError:
+            check_broadcast(self._data.shape, np.shape(other))  # torch's words
+            raise
+        return self._make(np.asarray(out), False, None)
 
     def __eq__(self, other):
         return self._compare(other, np.equal)
@@ -303,70 +303,66 @@ class TensorMath:
 
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
+    def _bitwise(self, other, op, name):
+        a, b = _promote(self, other)
+        check_broadcast(a._data.shape, np.shape(_data(b)))
+        check_bitwise(name, a._data.dtype)
+        return a._compare(b, op)
+
     def __and__(self, other):
-        return self._compare(other, np.bitwise_and)
+        return self._bitwise(other, np.bitwise_and, "bitwise_and")
 
     def __or__(self, other):
-        return self._compare(other, np.bitwise_or)
+        return self._bitwise(other, np.bitwise_or, "bitwise_or")
 
     def __xor__(self, other):
-        return self._compare(other, np.bitwise_xor)
+        return self._bitwise(other, np.bitwise_xor, "bitwise_xor")
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
 
     def __invert__(self):
-        if self._data.dtype.kind == "f":
-            raise TypeError("~ (bitwise not) is only for bool and integer tensors")
+        check_bitwise("invert", self._data.dtype)
         return self._make(np.asarray(~self._data), False, None)
 
     def equal(self, other):
         return self._data.shape == other._data.shape and bool((self._data == other._data).all())
 
     def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-        return bool(np.allclose(self._data, getattr(other, "_data", other), rtol, atol, equal_nan))
+        check_allclose(self, other)
+        return bool(np.allclose(self._data, other._data, rtol, atol, equal_nan))
 
     def masked_fill(self, mask, value):
         """torch's masked_fill: ``value`` where ``mask`` is True (no gradient there)."""
-        out = where(mask, self._make(np.asarray(value, self._data.dtype), False, None), self)
+        check_mask(_data(mask).dtype if isinstance(mask, TensorMath) else np.asarray(mask).dtype)
+        check_fill_value(value, self._data.dtype)
+        out = where(mask, self._make(np.asarray(value).astype(self._data.dtype), False, None),
+                    self)
         return renamed(out, "MaskedFillBackward0")
 
 
-class MinMaxResult(tuple):
-    """What torch.max(x, dim) returns: a (values, indices) pair with those names."""
-
-    def __new__(cls, name, values, indices):
-        self = super().__new__(cls, (values, indices))
-        self.name = name
-        return self
-
-    values = property(lambda self: self[0])
-    indices = property(lambda self: self[1])
-
-    def __repr__(self):
-        return f"torch.return_types.{self.name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
-
-
-def _arg(data, fn, dim, keepdim):
-    """argmax/argmin as an int64 array: of the flattened tensor when dim is None."""
-    if dim is None:
-        index = fn(data)
-        return np.reshape(index, (1,) * data.ndim) if keepdim else np.asarray(index)
-    if data.ndim == 0:
-        return np.asarray(0)
-    return fn(data, axis=dim, keepdims=keepdim)
-
-
-def where(condition, x, y):
-    """torch.where(c, x, y): x where c is True, else y (gradient flows to x and y)."""
+def where(condition, input=None, other=None):
+    """torch.where(c, x, y): x where c is True, else y (gradient flows to x and y); x and y
+    promote as in arithmetic (where(c, 1.0, 0.0) is float32). torch.where(c) alone: the
+    positions where c is True, one index tensor per dim."""
     cond = condition._data if isinstance(condition, TensorMath) else np.asarray(condition)
+    if input is None and other is None:
+        return tuple(_tensor.Tensor._make(i, False, None) for i in np.nonzero(cond))
+    cond = check_where_condition(cond)
+    target = dtypes.result_type(_data(input), _data(other))
+    x, y = (_to(v, target) if isinstance(v, TensorMath) else np.asarray(v, target)
+            for v in (input, other))
     return broadcasting(S.Where, cond, x, y)
 
 
 def maximum(a, b):
     """torch.maximum: the larger of a and b, element by element."""
+    check_tensor_argument("maximum", b)
     return broadcasting(E.Maximum, *_promote(a, b))
 
 
 def minimum(a, b):
     """torch.minimum: the smaller of a and b, element by element."""
+    check_tensor_argument("minimum", b)
     return broadcasting(E.Minimum, *_promote(a, b))
 
 

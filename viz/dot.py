@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from .formatting import html_escape
+from .words import LEGEND, PENDING, say
 
 FONT = "Helvetica,Arial,sans-serif"
 MONO = "DejaVu Sans Mono,Menlo,Consolas,monospace"
@@ -18,6 +19,7 @@ STYLE = {
     "output": ("#fde68a", "#b45309", "output"),
     "op": ("#ede9fe", "#6d28d9", "operation (grad_fn)"),
     "tensor": ("#ffffff", "#94a3b8", "intermediate result"),
+    "const": ("#fff7ed", "#c2410c", "constant (a number)"),
     "module": ("#ccfbf1", "#0f766e", "module (collapsed)"),
     "grad": ("#fef2f2", "#b91c1c", "gradient (.grad)"),
 }
@@ -105,7 +107,7 @@ def _lines(lines, **font):
         ('<BR ALIGN="LEFT"/>' if len(lines) > 1 else "")
 
 
-def node_label(node, grad=None):
+def node_label(node, grad=None, lang="en"):
     """The HTML-like label of a node: title, shape/dtype, values, gradient."""
     rows = [_font(node.title or " ", size=12, bold=True)]
     if node.subtitle:
@@ -115,21 +117,20 @@ def node_label(node, grad=None):
         cells.append(f'<TR><TD BALIGN="LEFT">{_lines(node.values, size=10, face=MONO)}</TD></TR>')
     grad = node.grad if grad is None else grad
     if grad:
-        pending = grad[0].startswith("not ")  # 'not computed yet', 'not kept (...)'
-
-        if pending:
-            cells.append(f"<TR><TD>{_font('grad: ' + grad[0], size=9, colour=MUTED, italic=True)}"
+        word = say(lang, "grad")
+        if grad[0] in PENDING:  # 'not computed yet', 'not kept (not a leaf)'
+            cells.append(f"<TR><TD>{_font(word + ': ' + grad[0], size=9, colour=MUTED, italic=True)}"
                          f"</TD></TR>")
         else:
             body = _lines(grad, size=10, face=MONO, colour=GRAD_COLOUR)
-            head = _font("grad ", size=9, colour=GRAD_COLOUR)
+            head = _font(word + " ", size=9, colour=GRAD_COLOUR)
             cells.append(f"<TR><TD>{head}{body}</TD></TR>" if len(grad) == 1 else
                          f'<TR><TD BALIGN="LEFT">{head}<BR/>{body}</TD></TR>')
     return ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
             + "".join(cells) + "</TABLE>>")
 
 
-def _node_line(node, state=None, grad=None, id_prefix=""):
+def _node_line(node, state=None, grad=None, id_prefix="", lang="en"):
     fill, border, _ = STYLE[node.kind]
     pen = 1.2
     classes = [f"kind-{node.kind}"]
@@ -140,7 +141,7 @@ def _node_line(node, state=None, grad=None, id_prefix=""):
     shape = "ellipse" if node.kind == "op" else "box"
     style = '"filled"' if node.kind == "op" else '"rounded,filled"'
     tooltip = _q(node.math.text()) if node.math else None
-    return (f"{node.id} " + _attrs(label=node_label(node, grad), shape=shape, style=style,
+    return (f"{node.id} " + _attrs(label=node_label(node, grad, lang), shape=shape, style=style,
                                    fillcolor=_q(fill), color=_q(border), penwidth=pen,
                                    tooltip=tooltip, id=_q(id_prefix + node.id),
                                    **{"class": _q(" ".join(classes))}))
@@ -154,10 +155,10 @@ STATE_TEXT = {"current": "being differentiated now", "receiving": "receives a gr
               "done": "done"}
 
 
-def _legend(kinds, states=(), words=None):
+def _legend(kinds, states=(), words=None, lang="en"):
     """One compact node: a colour swatch and a word per kind of node (and step state)."""
-    words = words or {}
-    rows = [f'<TR><TD COLSPAN="2">{_font("legend", size=9, colour=MUTED)}</TD></TR>']
+    words = dict(LEGEND.get(lang, {}), **(words or {}))
+    rows = [f'<TR><TD COLSPAN="2">{_font(say(lang, "legend"), size=9, colour=MUTED)}</TD></TR>']
     swatches = [STYLE[k][:2] + (words.get(k, STYLE[k][2]),) for k in kinds] + [
         (STATE[s][0] or "#ffffff", STATE[s][1], words.get(s, STATE_TEXT[s])) for s in states]
     for fill, border, text in swatches:
@@ -180,7 +181,7 @@ def _caption(lines):
         elif kind == "grad":
             rows.append(_font(text, size=10, colour=GRAD_COLOUR, face=MONO))
         else:
-            rows.append(_font(text, size=10, face=MONO if kind == "mono" else None))
+            rows.append(_font(text, size=10, face=MONO if kind in ("mono", "chain") else None))
     cells = "".join(f'<TR><TD ALIGN="LEFT">{r}</TD></TR>' for r in rows)
     return f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2">{cells}</TABLE>>'
 
@@ -191,6 +192,7 @@ def to_dot(graph, states=None, grads=None, edge_notes=None, caption=None, legend
     'done' or 'receiving'), ``grads`` (node id -> grad lines so far), ``edge_notes``
     ((src, dst) -> gradient text on that edge) and a ``caption`` [(text, kind)]."""
     states, grads, edge_notes = states or {}, grads or {}, edge_notes or {}
+    lang = getattr(graph, "lang", "en")
     out = [f"digraph {_q(title)} {{",
            f'  graph [rankdir=TB fontname={_q(FONT)} nodesep=0.35 ranksep=0.45 '
            f'bgcolor="white" pad=0.2 newrank=true]',
@@ -210,7 +212,7 @@ def to_dot(graph, states=None, grads=None, edge_notes=None, caption=None, legend
         pad = "  " * indent
         for node in members.get(path, []):
             out.append(pad + _node_line(node, states.get(node.id), grads.get(node.id),
-                                        id_prefix))
+                                        id_prefix, lang))
         for child in children.get(path, []):
             c = graph.clusters[child]
             out.append(f"{pad}subgraph {_cluster_id(child)} {{")
@@ -235,7 +237,7 @@ def to_dot(graph, states=None, grads=None, edge_notes=None, caption=None, legend
                  and k not in graph.hide_kinds]
         used = set(states.values())
         out += ["  " + line for line in _legend(kinds, [s for s in STATE if s in used],
-                                                graph.words)]
+                                                graph.words, lang)]
     out.append("}")
     return "\n".join(out) + "\n"
 

@@ -6,21 +6,21 @@ from .torch_graph import TorchAdapter, is_torch_tensor
 
 
 def graph_of(tensor, names=None, params=None, show_values=True, show_grads=True, depth=None,
-             intermediates=False, frame=None, auto_names=True, fuse=True):
+             intermediates=True, frame=None, auto_names=True, fuse=True, lang="en"):
     """The graph model (viz.graph.Graph) behind ``draw_graph``."""
     if not (hasattr(tensor, "grad_fn") and hasattr(tensor, "shape")):
         raise TypeError(f"draw_graph takes a tensor (the output of a computation, e.g. the "
                         f"loss), not {type(tensor).__name__}")
     naming = Naming(names, params, frame if auto_names else None)
     adapter = TorchAdapter(tensor, fuse) if is_torch_tensor(tensor) else EduAdapter()
-    graph = build_graph(tensor, adapter, naming, show_values, show_grads, intermediates)
+    graph = build_graph(tensor, adapter, naming, show_values, show_grads, intermediates, lang)
     if depth is not None:
         if not graph.clusters:
             import warnings
             warnings.warn("depth= needs to know the modules: pass params=model (or a "
                           "viz.trace_modules trace); drawing every operation instead",
                           stacklevel=3)
-        graph = collapse(graph, int(depth))
+        graph = collapse(graph, depth)
     return graph
 
 
@@ -72,19 +72,24 @@ class Drawing:
 
 
 def draw_graph(tensor, names=None, params=None, show_values=True, show_grads=True, depth=None,
-               intermediates=False, auto_names=True):
+               intermediates=True, auto_names=True, lang="en"):
     """Draw the computational graph of ``tensor`` (a tinygrad_edu or a real torch tensor).
 
     - ``names``: {tensor: 'name'} or {'name': tensor}; ``params``: a model (its
       ``named_parameters()`` names and module boxes), a ``viz.trace_modules`` trace, or
       {'name': tensor}. Unnamed tensors take the names of the caller's variables
       (``auto_names=False`` turns that off).
-    - ``depth``: draw each module at that nesting depth as one box (1: each layer).
-    - ``intermediates``: also draw every intermediate result (tinygrad_edu keeps them).
+    - ``depth``: draw each module at that level as one box: 1 (or ``"layers"``) is one box
+      per layer, 0 the whole model; levels count from the first module with more than one
+      child, so a model holding ``self.net = nn.Sequential(...)`` gets its layers at 1.
+    - ``intermediates``: draw every intermediate result with its values (the default;
+      ``False`` draws only the named ones).
+
+    - ``lang``: 'zh' draws the legend and the remarks in Chinese.
 
     Returns a Drawing: ``.source`` (DOT), ``.render('graph.svg'|'graph.png'|'graph.pdf')``.
     torch counterpart: none built in (torchviz's ``make_dot`` is the closest)."""
     graph = graph_of(tensor, names, params, show_values, show_grads, depth, intermediates,
-                     caller_frame(1), auto_names)
+                     caller_frame(1), auto_names, lang=lang)
     check_size(graph)
     return Drawing(graph, _dot.to_dot(graph))

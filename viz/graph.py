@@ -9,7 +9,8 @@ from collections import deque, namedtuple
 
 from tinygrad_edu.autograd.function import FREED
 
-from .formatting import dtype_name, shape_text, value_lines
+from .formatting import dtype_name, number, shape_text, value_lines
+from .words import say
 
 NODE_LIMIT = 300  # past this many nodes a drawing stops being readable: say how to collapse
 
@@ -60,6 +61,7 @@ class Graph:
         self.hidden = {}         # nodes folded into a collapsed module: id -> Node
         self.visible = {}        # id of a hidden node -> id of the module node showing it
         self.words = {}          # legend texts that differ from the default (kind -> text)
+        self.lang = "en"         # the language of the texts drawn in the graph
         self.hide_kinds = ()     # kinds left out of the legend when absent
 
     def add(self, node):
@@ -138,7 +140,7 @@ def walk(root_fn, adapter):
     return order, inputs
 
 
-def _tensor_lines(adapter, t, show_values, show_grads, backward_done):
+def _tensor_lines(adapter, t, show_values, show_grads, backward_done, lang="en"):
     array = adapter.array(t)
     values = value_lines(array) if show_values else []
     grad_lines, state = [], None
@@ -147,16 +149,17 @@ def _tensor_lines(adapter, t, show_values, show_grads, backward_done):
         if g is not None:
             state, grad_lines = "kept", value_lines(g)
         elif t.grad_fn is not None and backward_done:
-            state, grad_lines = "not kept", ["not kept (not a leaf)"]
+            state, grad_lines = "not kept", [say(lang, "not_kept")]
         else:
-            state, grad_lines = "pending", ["not computed yet"]
+            state, grad_lines = "pending", [say(lang, "not_yet")]
     return values, (grad_lines if show_grads else []), state
 
 
 def build_graph(root, adapter, naming, show_values=True, show_grads=True,
-                intermediates=False):
-    """The Graph of everything ``root`` was computed from."""
+                intermediates=False, lang="en"):
+    """The Graph of everything ``root`` was computed from (its texts in ``lang``)."""
     graph = Graph(adapter.engine)
+    graph.lang = lang
     root_fn = adapter.root(root)
     order, inputs = walk(root_fn, adapter) if root_fn is not None else ([], {})
     leaves = {}
@@ -171,7 +174,7 @@ def build_graph(root, adapter, naming, show_values=True, show_grads=True,
 
     def tensor_node(node_id, kind, t, default, cluster=None):
         values, grad, state = _tensor_lines(adapter, t, show_values, show_grads,
-                                            graph.backward_done)
+                                            graph.backward_done, lang)
         title = naming.name(t) or default
         node = graph.add(Node(node_id, kind, title,
                               f"{shape_text(t.shape)} · {dtype_name(adapter.array(t))}",
@@ -230,10 +233,22 @@ def build_graph(root, adapter, naming, show_values=True, show_grads=True,
                 src = shown[e.obj]
             graph.edges.append(Edge(src, dst, label))
             graph.inputs_of[fn].append((e.slot, src))
+        for slot, value in constants_of(fn):  # 3 in a − 3, 2 in 2·a: a box of its own
+            node = graph.add(Node(f"c{len(graph.nodes)}", "const", number(value),
+                                  say(lang, "a_constant"),
+                                  cluster=op_cluster.get(fn)))
+            graph.edges.append(Edge(node.id, graph.op_ids[fn], ""))
 
     if membership is not None:
         _add_clusters(graph, membership)
     return graph
+
+
+def constants_of(fn):
+    """(slot, number) for each plain number a tinygrad_edu operation got as an input."""
+    args, inputs = getattr(fn, "args", ()), getattr(fn, "inputs", ())
+    return [(slot, v) for slot, v in enumerate(args[:len(inputs)])
+            if inputs[slot] is None and isinstance(v, (int, float)) and not isinstance(v, bool)]
 
 
 def _add_clusters(graph, membership):
@@ -255,9 +270,25 @@ def _add_clusters(graph, membership):
             node.cluster = None
 
 
+def collapse_level(depth):
+    """``depth`` as a level: an int (or a str of digits), or "layers" (1: one box per layer)."""
+    if depth == "layers":
+        return 1
+    try:
+        return int(depth)
+    except (TypeError, ValueError):
+        raise ValueError(f"depth= takes a level (0, 1, 2, ...) or \"layers\", not "
+                         f"{depth!r}") from None
+
+
 def collapse(graph, depth):
-    """Draw each module at nesting ``depth`` (0: the model itself, 1: its children, ...) as
-    one node: its parameters and operations go inside it, edges between them disappear."""
+    """Draw each module at level ``depth`` as one node: its parameters and operations go
+    inside it, edges between them disappear. Levels count from the first module with more
+    than one child (viz.modules.first_level): 0 is that module (the model itself for a plain
+    Sequential), 1 its children, the layers (``depth="layers"`` says the same), 2 the
+    layers' own children, ...; a model wrapping ``self.net = nn.Sequential(...)`` gets one
+    box per layer at 1 too, not one box for ``net``."""
+    depth = collapse_level(depth)
     modules = {}  # node id -> the module path it collapses into
 
     def target(path):
@@ -276,6 +307,7 @@ def collapse(graph, depth):
     if not modules:
         return graph
     out = Graph(graph.engine)
+    out.lang = graph.lang
     out.backward_done, out.root_id = graph.backward_done, graph.root_id
     ids, ops = {}, {}
     for path in dict.fromkeys(modules.values()):

@@ -88,15 +88,33 @@ def display_name(prefix, path):
     return ".".join(p for p in (prefix, path) if p)
 
 
-class ModuleInfo:
-    """One module of the model: where it sits (``path`` as in ``named_modules``), its label."""
+def first_level(paths):
+    """How deep (dots + 1) the first module with more than one child sits: levels are
+    counted from there, so a model whose only child is ``self.net = nn.Sequential(...)``
+    has its layers at level 1, as a plain Sequential has. ``paths`` as in
+    ``named_modules()`` ('' is the model). A chain of single children ending in one leaf
+    layer stops above that layer (it is level 1)."""
+    children = {}
+    for path in paths:
+        if path:
+            children.setdefault(path.rsplit(".", 1)[0] if "." in path else "", []).append(path)
+    path = ""
+    while len(children.get(path, ())) == 1 and children.get(children[path][0]):
+        path = children[path][0]
+    return 0 if path == "" else path.count(".") + 1
 
-    def __init__(self, path, module, prefix):
+
+class ModuleInfo:
+    """One module of the model: where it sits (``path`` as in ``named_modules``), its label
+    and its level ``depth``, counted from the first module with more than one child (0;
+    wrappers above it are negative): ``depth=1`` in draw_graph is one box per layer."""
+
+    def __init__(self, path, module, prefix, base=0):
         self.path = path
         self.name = display_name(prefix, path)
         self.text = describe(module)
         self.label = f"{self.name} {self.text}" if self.name else self.text
-        self.depth = 0 if path == "" else path.count(".") + 1
+        self.depth = (0 if path == "" else path.count(".") + 1) - base
         self.parent = None if path == "" else (path.rsplit(".", 1)[0] if "." in path else "")
 
 
@@ -106,7 +124,9 @@ class Membership:
 
     def __init__(self, model, prefix=None, trace=None):
         self.prefix = prefix or ""
-        self.modules = {path: ModuleInfo(path, m, self.prefix) for path, m in model.named_modules()}
+        named = list(model.named_modules())
+        base = first_level([path for path, _ in named])
+        self.modules = {path: ModuleInfo(path, m, self.prefix, base) for path, m in named}
         self.param_path, self.param_name = {}, {}
         self.keep = []
         for pname, p in model.named_parameters():

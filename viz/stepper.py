@@ -16,13 +16,18 @@ from tinygrad_edu.autograd.engine import run_backward
 from tinygrad_edu.autograd.function import FREED
 
 from .draw import graph_of
-from .formatting import as_numpy, shape_text, value_lines, value_text
+from .graph import constants_of
+from .chain import node_outputs, substitute
+from .formatting import as_numpy, number, shape_text, value_lines, value_text
 from .frames import Frame, Frames
 from .naming import caller_frame
 from .torch_graph import is_torch_tensor
+from .words import say
 
 EDGE_NOTE_LIMIT = 4  # gradients with at most this many numbers are written on the edge
 PROGRESS_LIMIT = 9   # operations named in the 'backward order' line
+CONSTANT_SYMBOLS = {"Pow": "n", "RSub": "c", "RDiv": "c", "RPow": "c"}  # as in their math
+CHAIN_ELEMENTS = 12  # elements of each input whose chain rule with numbers is written out
 
 
 def _graph_tensors(loss, graph):
@@ -78,7 +83,7 @@ def _target_name(graph, node_id):
     return node.title or node.kind
 
 
-def _progress(graph, records, k):
+def _progress(graph, records, k, lang="en"):
     parts = []
     for i, (fn, _, _) in enumerate(records):
         label = graph.nodes[graph.display_id(fn)].title.split(" ")[0]
@@ -87,7 +92,7 @@ def _progress(graph, records, k):
         lo = max(0, min(k - PROGRESS_LIMIT // 2, len(parts) - PROGRESS_LIMIT))
         hi = lo + PROGRESS_LIMIT
         parts = (["…"] if lo else []) + parts[lo:hi] + (["…"] if hi < len(parts) else [])
-    return "backward order: " + " → ".join(parts)
+    return say(lang, "order") + " → ".join(parts)
 
 
 def step_backward(loss, names=None, params=None, depth=None, gradient=None,
@@ -102,20 +107,22 @@ def step_backward(loss, names=None, params=None, depth=None, gradient=None,
     torch counterpart: none (this is what ``loss.backward()`` does inside)."""
     if is_torch_tensor(loss):
         from .torch_stepper import step_backward_torch
-        return step_backward_torch(loss, names, params, depth, gradient, caller_frame(1))
-    graph = graph_of(loss, names, params, True, True, depth, intermediates, caller_frame(1))
+        return step_backward_torch(loss, names, params, depth, gradient, caller_frame(1), lang)
+    graph = graph_of(loss, names, params, True, True, depth, intermediates, caller_frame(1),
+                     lang=lang)
+    outputs = node_outputs(loss) if loss.grad_fn is not None else {}
     records = _record_backward(loss, graph, gradient)
-    return Frames(graph, build_frames(graph, records, _seed(loss, gradient)),
-                  "backward step by step", lang=lang)
+    return Frames(graph, build_frames(graph, records, _seed(loss, gradient), outputs, lang),
+                  say(lang, "title"), lang=lang)
 
 
-def _math_lines(math):
+def _math_lines(math, lang):
     """The Function's math, in its one notation: forward, local derivative, chain rule."""
     if math is None:
-        return [("local derivative: —", "formula")]
-    return [(f"forward: {math.forward}", "formula"),
-            ("local derivative: " + "    ".join(math.local), "formula"),
-            ("chain rule: " + "    ".join(math.rule), "formula")]
+        return [(say(lang, "no_math"), "formula")]
+    return [(say(lang, "forward", text=math.forward), "formula"),
+            (say(lang, "local", text="    ".join(math.local)), "formula"),
+            (say(lang, "rule", text="    ".join(math.rule)), "formula")]
 
 
 def _seed(loss, gradient):
@@ -124,28 +131,72 @@ def _seed(loss, gradient):
     return np.asarray(getattr(gradient, "_data", gradient))
 
 
-def build_frames(graph, records, seed):
-    """Frames from the engine's records [(node, g, input_grads)] (either engine)."""
+def _symbol(math, slot):
+    """The name an input has in the Function's rule: 'a' in '∂L/∂a = …'."""
+    if math is None or not math.rule:
+        return "x"
+    line = math.rule[min(slot, len(math.rule) - 1)]
+    return line.split("=")[0].replace("∂L/∂", "").strip() or "x"
+
+
+def _producers(graph):
+    """tensor node id -> the label of the operation that made it (for unnamed results)."""
+    made = {}
+    for e in graph.edges:
+        src = graph.nodes.get(e.src)
+        if src is not None and src.kind == "op":
+            made.setdefault(e.dst, src.title)
+    return made
+
+
+def chain_entries(fn, slot, out, g, name, shape, lang, names=None, limit=CHAIN_ELEMENTS):
+    """{flat index: lines} of the chain rule with numbers, for the first ``limit``
+    elements of input ``slot`` (tinygrad_edu nodes only: they keep what forward got)."""
+    if out is None or not hasattr(fn, "args"):
+        return {}
+    entries = {}
+    for k in range(min(limit, int(np.prod(shape)) if shape else 1)):
+        try:
+            entries[str(k)] = substitute(fn, slot, k, out, g, name, lang, names).lines()
+        except Exception:  # a frame must still show the whole result
+            return entries
+    return entries
+
+
+def build_frames(graph, records, seed, outputs=None, lang="en"):
+    """Frames from the engine's records [(node, g, input_grads)] (either engine).
+    ``outputs`` (node -> forward output, tinygrad_edu) lets each frame write the chain
+    rule with numbers; ``lang`` is 'en' or 'zh'."""
+    outputs = outputs or {}
     out_id = graph.root_id
     everything = list(graph.nodes.values()) + list(graph.hidden.values())
     tracked = [n for n in everything if n.kind in ("param", "tensor")]
     leaves = [n for n in tracked if n.kind == "param"]
-    running = {}  # node id -> the gradient received so far in this backward pass
+    made_by = _producers(graph)
+    running = {}  # node id -> the gradient received so far (a leaf starts from its .grad)
     for n in tracked:  # a leaf's .grad is added to, as torch does (hence zero_grad())
         running[n.id] = as_numpy(n.obj.grad) if n.kind == "param" else None
+    received = set()  # node ids that received a gradient in this pass
 
     def grads():
-        shown = {i: (value_lines(v) if v is not None else ["not computed yet"])
+        shown = {i: (value_lines(v) if v is not None else [say(lang, "not_yet")])
                  for i, v in running.items()}
         shown[out_id] = value_lines(seed)
         return shown
 
+    def name_of(target):
+        node = graph.node(target)
+        if node.kind == "op":
+            return say(lang, "output_of", label=node.title)
+        if not node.title and target in made_by:
+            return say(lang, "output_of", label=made_by[target])
+        return node.title or node.kind
+
     out_name = graph.nodes[out_id].title
-    frames = [Frame("seed", "backward starts at the output", out_id, [
-        ("Step 0: backward starts at the output", "title"),
-        (f"∂{out_name}/∂{out_name} = {value_text(seed)}  (the seed: how the output changes "
-         f"with itself)", "grad"),
-        (_progress(graph, records, -1), "text")], {out_id: "current"}, grads())]
+    frames = [Frame("seed", say(lang, "seed_short"), out_id, [
+        (say(lang, "seed_title"), "title"),
+        (say(lang, "seed", out=out_name, value=value_text(seed)), "grad"),
+        (_progress(graph, records, -1, lang), "text")], {out_id: "current"}, grads())]
     done, n = {out_id}, len(records)
     for k, (fn, g, input_grads) in enumerate(records):
         current = graph.display_id(fn)
@@ -153,51 +204,88 @@ def build_frames(graph, records, seed):
         label = getattr(fn, "label", node.title)
         name = fn.name() if callable(getattr(fn, "name", None)) else node.subtitle
         math = getattr(fn, "math", None) or node.math
+        out = outputs.get(fn)
         states = {i: "done" for i in done}
-        notes, handed, lines = {}, [], []
+        notes, handed, lines, chain, values = {}, [], [], [], []
         needs = getattr(fn, "needs_input_grad", ())
-        for slot, target in graph.inputs_of.get(fn, []):
+        inputs = graph.inputs_of.get(fn, [])
+        names = {slot: graph.node(t).title or None for slot, t in inputs}
+        names = [names.get(slot) for slot in range(max(names, default=-1) + 1)]
+        for slot, target in inputs:
+            tname = name_of(target)
+            # a tinygrad_edu node names its inputs as its math does (torch's may be ordered
+            # otherwise: addmm takes bias, input, weightᵀ)
+            symbol = _symbol(math, slot) if hasattr(fn, "args") else tname
+            if graph.node(target).obj is not None and graph.node(target).kind != "op":
+                shown = symbol if tname == symbol else f"{symbol} = {tname}"
+                values.append((say(lang, "value", name=shown, value=value_text(
+                    as_numpy(graph.node(target).obj))), "mono"))
             gi = input_grads[slot] if slot < len(input_grads) else None
             if slot < len(needs) and not needs[slot]:
                 gi = None  # the engine drops what a Function returns for such an input
-            tname = _target_name(graph, target)
             handed.append((tname, target, gi))
             if gi is None:
-                lines.append((f"  → {tname}: no gradient (it does not require grad)", "text"))
+                lines.append((say(lang, "no_grad", name=tname), "text"))
                 continue
-            lines.append((f"  → ∂L/∂{tname} = {value_text(gi)}", "grad"))
+            lines.append((say(lang, "handed", name=tname if tname == symbol else
+                              f"{symbol} ({tname})", value=value_text(gi)), "grad"))
+            shown_name = tname if graph.node(target).title else symbol
+            entries = chain_entries(fn, slot, out, g, shown_name, np.shape(gi), lang, names)
+            if entries:
+                lines.append((say(lang, "element"), "text"))
+                lines += [("      " + line, "chain") for line in entries["0"]]
+                chain.append({"input": tname, "shape": list(np.shape(gi)), "default": "0",
+                              "entries": entries})
             if target in running:
-                running[target] = gi.copy() if running[target] is None else running[target] + gi
+                before = running[target]
+                if before is not None:
+                    key = "again_twice" if target in received else "again_leaf"
+                    lines.append((say(lang, key, name=tname, old=value_text(before),
+                                      new=value_text(gi), total=value_text(before + gi)),
+                                  "grad"))
+                running[target] = gi.copy() if before is None else before + gi
+                received.add(target)
             box = graph.shown(target)  # a parameter folded into a module: its box
             if box != current:
                 notes[(box, current)] = _short(gi)
                 if target in running:
                     states[box] = "receiving"
+        for slot, value in _constants(fn, graph.inputs_of.get(fn, [])):
+            symbol = CONSTANT_SYMBOLS.get(type(fn).__name__, _symbol(math, slot))
+            values.append((say(lang, "constant", name=symbol, value=value), "mono"))
+            lines.append((say(lang, "no_grad_constant", name=value), "text"))
+        if out is not None:
+            values.append((say(lang, "value", name="out", value=value_text(out)), "mono"))
         states[current] = "current"
-        inside = f"  in {node.title}" if node.kind == "module" else ""
-        caption = [(f"Step {k + 1}/{n}: {label}  ({name}){inside}", "title"),
-                   (f"upstream gradient g = ∂L/∂({label} output) = {value_text(g)}", "grad"),
-                   ] + _math_lines(math) + [
-                   ("hands on to each input:", "text")] + lines + \
-                  [(_progress(graph, records, k), "text")]
+        inside = say(lang, "inside", module=node.title) if node.kind == "module" else ""
+        caption = ([(say(lang, "step", k=k + 1, n=n, label=label, name=name, inside=inside),
+                     "title")] + values +
+                   [(say(lang, "upstream", value=value_text(g)), "grad")] +
+                   _math_lines(math, lang)[1:] + [(say(lang, "hands"), "text")] + lines +
+                   [(_progress(graph, records, k, lang), "text")])
+        if math is not None:  # the forward line first, above the values it relates
+            caption.insert(1, _math_lines(math, lang)[0])
         frame = Frame("backward", f"{label} ({name})", current, caption, states, grads(), notes)
         frame.node, frame.label, frame.torch_name = fn, label, name
         frame.math, frame.formula = math, (math.text() if math else "")
-        frame.upstream, frame.handed = g, handed
+        frame.upstream, frame.handed, frame.chain = g, handed, chain
         frames.append(frame)
         done.add(current)
         done.update(t for t, s in states.items() if s == "receiving")
     states = {i: "done" for i in done}
-    summary = [("Done: the leaves keep their gradients in .grad (AccumulateGrad)", "title")]
+    summary = [(say(lang, "done"), "title")]
     for leaf in leaves:
         states[graph.shown(leaf.id)] = "current"
         value = running[leaf.id]
-        summary.append((f"{leaf.title}.grad = " + (value_text(value) if value is not None
-                                                   else "None (no path from the output)"),
-                        "grad"))
-    summary.append(("intermediate results do not keep theirs; a leaf used twice receives the "
-                    "sum of both contributions", "text"))
-    final = Frame("leaves", "the leaves' gradients", None, summary, states, grads())
+        summary.append((say(lang, "leaf_grad", name=leaf.title, value=value_text(value)
+                            if value is not None else say(lang, "no_path")), "grad"))
+    summary.append((say(lang, "done_note"), "text"))
+    final = Frame("leaves", say(lang, "done_short"), None, summary, states, grads())
     final.handed = [(leaf.title, leaf.id, running[leaf.id]) for leaf in leaves]
     frames.append(final)
     return frames
+
+
+def _constants(fn, inputs):
+    """(slot, value text) of the numbers an operation got as plain constants (3 in a − 3)."""
+    return [(slot, number(v)) for slot, v in constants_of(fn)]

@@ -50,7 +50,8 @@ _MATHS = None
 
 
 def maths():
-    """label -> the Math of tinygrad_edu's Function of that name (one truth for both engines)."""
+    """The Math of tinygrad_edu's Functions, by torch's grad_fn name (PowBackward0 is a
+    tensor to a number, PowBackward2 a number to a tensor) and, failing that, by label."""
     global _MATHS
     if _MATHS is None:
         import tinygrad_edu.ops  # noqa: F401  (loads every Function class)
@@ -59,9 +60,15 @@ def maths():
         while stack:
             cls = stack.pop()
             stack.extend(cls.__subclasses__())
-            if cls.math is not None and cls.label not in _MATHS:
-                _MATHS[cls.label] = cls.math
+            if cls.math is not None:
+                _MATHS.setdefault(cls.torch_name or cls.__name__ + "Backward0", cls.math)
+                _MATHS.setdefault(cls.label, cls.math)
     return _MATHS
+
+
+def math_of(name, label):
+    table = maths()
+    return table.get(name) or table.get(label)
 
 
 def _is_leaf(fn):
@@ -135,7 +142,7 @@ class TorchAdapter:
             label, name = "CE", "NllLossBackward0 + LogSoftmaxBackward0"
         else:
             label = label_of(name)
-        return label, name, maths().get(label)
+        return label, name, math_of(name, label)
 
     @staticmethod
     def array(tensor):

@@ -10,12 +10,15 @@ from .draw import graph_of
 from .formatting import as_numpy
 from .frames import Frames
 from .stepper import build_frames
+from .words import say
 
 
-def step_backward_torch(loss, names, params, depth, gradient, frame):
-    graph = graph_of(loss, names, params, True, True, depth, False, frame, fuse=False)
+def step_backward_torch(loss, names, params, depth, gradient, frame, lang="en"):
+    graph = graph_of(loss, names, params, True, True, depth, False, frame, fuse=False,
+                     lang=lang)
     import torch  # the caller handed us a torch tensor: torch is there
-    leaves = [n.obj for n in graph.nodes.values() if n.kind == "param"]
+    everything = list(graph.nodes.values()) + list(graph.hidden.values())  # collapsed too
+    leaves = [n.obj for n in everything if n.kind == "param"]
     records, handles = [], []
 
     def hook_for(fn):
@@ -40,5 +43,5 @@ def step_backward_torch(loss, names, params, depth, gradient, frame):
     finally:
         for handle in handles:
             handle.remove()
-    return Frames(graph, build_frames(graph, records, as_numpy(seed)),
-                  "backward step by step (torch)")
+    return Frames(graph, build_frames(graph, records, as_numpy(seed), lang=lang),
+                  say(lang, "title") + " (torch)", lang=lang)

@@ -48,6 +48,7 @@ class Function:
     inputs = ()             # one entry per positional argument: a Tensor or None
     needs_input_grad = ()   # which inputs want a gradient
     retained = None         # weakref to the output when it asked .retain_grad()
+    args, options = (), {}  # forward's positional arrays/numbers and keyword options
 
     def __init_subclass__(cls, **kwargs):
         """Append the math to the docstring, so help(Sigmoid) shows it."""
@@ -78,6 +79,7 @@ class Function:
         if True in needs and grad_mode._state["enabled"]:
             # record the node: the output remembers the operation that made it
             ctx.inputs, ctx.needs_input_grad = tuple(inputs), tuple(needs)
+            ctx.args, ctx.options = arrays, kwargs  # what forward got (numbers too), for viz
             if cls.name_from is not None:
                 ctx.torch_name = cls.name_from(out, *arrays, **kwargs)
             return Tensor._make(out, True, ctx)

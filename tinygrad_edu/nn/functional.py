@@ -26,17 +26,24 @@ def _pair(v):
 def relu(input, inplace=False):
     """torch.nn.functional.relu: max(x, 0). (``inplace`` gives the same numbers in a new
     tensor: this engine does not rewrite tensors that are part of a graph.)"""
+    checks.check_not_bool("relu", input._data.dtype)
     return A.Relu.apply(input)
 
 
 def sigmoid(input):
-    """torch.nn.functional.sigmoid: 1 / (1 + e⁻ˣ)."""
-    return A.Sigmoid.apply(input)
+    """torch.nn.functional.sigmoid: 1 / (1 + e⁻ˣ). Integers and bools give float32."""
+    return A.Sigmoid.apply(_floating(input))
 
 
 def tanh(input):
-    """torch.nn.functional.tanh."""
-    return A.Tanh.apply(input)
+    """torch.nn.functional.tanh. Integers and bools give float32."""
+    return A.Tanh.apply(_floating(input))
+
+
+def _floating(input):
+    """An integer or bool tensor as float32 (torch's default float), as sigmoid and tanh
+    compute; a float tensor keeps its dtype."""
+    return input if input._data.dtype.kind == "f" else input.float()
 
 
 def _softmax_dim(name, ndim, stacklevel):
@@ -51,7 +58,7 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
         dim = _softmax_dim("softmax", input.dim(), _stacklevel)
     if dtype is not None:
         input = input.to(dtype)
-    return input.softmax(dim)
+    return input.softmax(dim)  # integers and bools raise there, as in torch
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
@@ -191,7 +198,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
         target = target.to(input.dtype)
     if weight is None:
         checks.warn_mse_broadcast(input._data.shape, target._data.shape)
-        return checks.broadcasting(LS.MSELoss, input, target, reduction)
+        return checks.broadcasting(LS.MSELoss, input, target, reduction=reduction)
     if weight.shape != input.shape:
         raise ValueError("Weights and input must have the same size.")
     weighted = (input - target) ** 2 * weight
@@ -213,7 +220,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     probabilities p in [0, 1] (apply sigmoid first)."""
     reduction = get_reduction(size_average, reduce, reduction)
     _float_target(input, target, "binary_cross_entropy")
-    checks.check_bce(input._data, target._data)
+    checks.check_bce(input._data, target._data, _array(weight))
     return LS.BCELoss.apply(input, target, weight=_array(weight), reduction=reduction)
 
 
@@ -228,11 +235,12 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
                                       pos_weight=_array(pos_weight), reduction=reduction)
 
 
-def _check_class_target(target):
-    if target._data.dtype.kind not in "iu":
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
-                           f"{_SCALAR_NAMES.get(target._data.dtype.name)} (class labels must "
-                           f"be integers: use y.long())")
+def _class_target(input, target):
+    """A 1-element target of a 1-D input (one sample) is that sample's class: 0-d, as in
+    torch (reduction='none' then gives a 0-d loss)."""
+    if input._data.ndim == 1 and target._data.ndim == 1:
+        return Tensor._make(target._data.reshape(()), False, None)
+    return target
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -240,10 +248,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     """torch.nn.functional.nll_loss: -input[i, target[i]] (input holds log-probabilities,
     e.g. from log_softmax)."""
     reduction = get_reduction(size_average, reduce, reduction)
-    _check_class_target(target)
-    checks.check_class_targets(input._data, target._data, ignore_index)
-    return LS.NLLLoss.apply(input, target, weight=_array(weight), ignore_index=ignore_index,
-                            reduction=reduction)
+    checks.check_class_targets(input._data, target._data, ignore_index, _array(weight))
+    return LS.NLLLoss.apply(input, _class_target(input, target), weight=_array(weight),
+                            ignore_index=ignore_index, reduction=reduction)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
@@ -253,10 +260,12 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     reduction = get_reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    n_classes = input._data.shape[1] if input._data.ndim > 1 else input._data.shape[0]
-    if target._data.dtype.kind == "f":  # class probabilities, one row per sample
-        if target.shape != input.shape:
-            _check_class_target(target)
+    x = input._data
+    if x.shape == target._data.shape:  # class probabilities, one row per sample
+        checks.check_probability_targets(x, target._data, ignore_index, _array(weight))
+        checks.check_softmax_dtype("log_softmax", x.dtype, 1 if x.ndim > 1 else 0, x.ndim,
+                                   x.size)
+        n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
         if label_smoothing > 0:
             target = target * (1 - label_smoothing) + label_smoothing / n_classes
         if weight is None:
@@ -268,8 +277,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             out = (-rows if reduction == "none" else -rows.sum() if reduction == "sum"
                    else -rows.sum() / rows.numel())
         return renamed(out, "DivBackward1" if reduction == "mean" else "NegBackward0")
-    _check_class_target(target)
-    checks.check_class_targets(input._data, target._data, ignore_index)
+    checks.check_softmax_dtype("log_softmax", x.dtype, 1 if x.ndim > 1 else 0, x.ndim, x.size)
+    checks.check_class_targets(x, target._data, ignore_index, _array(weight))
+    target = _class_target(input, target)
+    n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
     if label_smoothing == 0:
         return LS.CrossEntropyLoss.apply(input, target, weight=_array(weight),
                                          ignore_index=ignore_index, reduction=reduction)
@@ -279,7 +290,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     per_class = logp if weight is None else logp * _class_view(weight, input)
     keep = Tensor._make((target._data != ignore_index).astype(input._data.dtype), False, None)
-    smooth = -per_class.sum(dim) * keep
+    ignored = Tensor._make(target._data == ignore_index, False, None)
+    smooth = (-per_class.sum(dim)).masked_fill(ignored, 0.0)  # as torch: 0 (and no gradient)
     if reduction == "mean":
         if weight is None:
             denominator = keep.sum()

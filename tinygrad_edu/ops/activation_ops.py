@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..autograd.function import Function, Math
+from ._util import select
 
 
 def stable_sigmoid(x):
@@ -31,8 +32,8 @@ class Sigmoid(Function):
 class Relu(Function):
     label = "RELU"
     math = Math.of("out = max(a, 0)",
-                   "∂out/∂a = 1 where a > 0, else 0",
-                   "∂L/∂a = g where a > 0, else 0")
+                   "∂out/∂a = 0 where a ≤ 0, else 1",
+                   "∂L/∂a = 0 where a ≤ 0, else g")
 
     @staticmethod
     def forward(ctx, a):
@@ -45,7 +46,8 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, g):
         (out,) = ctx.saved
-        return g * (out > 0)   # out > 0 exactly where a > 0
+        # out ≤ 0 exactly where a ≤ 0 (a nan input passes g on, as in torch)
+        return select(~(out <= 0), g)
 
 
 class Tanh(Function):

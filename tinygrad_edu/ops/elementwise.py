@@ -4,7 +4,7 @@ An input may be a plain Python number c or n: it gets no gradient."""
 import numpy as np
 
 from ..autograd.function import Function, Math
-from ._util import unbroadcast
+from ._util import select, unbroadcast
 
 
 def _shape(x):
@@ -128,20 +128,23 @@ class Pow(Function):  # tensor ** number
     def backward(ctx, g):
         (a,) = ctx.saved
         n = ctx.n
-        if n == 0:          # a⁰ = 1: no slope (and no 0·a⁻¹ = nan at a = 0)
-            return g * 0, None
+        if n == 0:          # a⁰ = 1: no slope (zeros even where g is inf or nan, as in torch)
+            return np.zeros_like(g), None
         return g * (n * a ** (n - 1)), None
 
 
 class PowTensor(Function):  # a ** b where b is a tensor (a a tensor or a number)
     label = "POW"
     math = Math.of("out = aᵇ",
-                   ("∂out/∂a = b·aᵇ⁻¹", "∂out/∂b = out·ln a"),
-                   ("∂L/∂a = g · b·aᵇ⁻¹", "∂L/∂b = g · out·ln a"))
+                   ("∂out/∂a = b·aᵇ⁻¹      (0 where b = 0)",
+                    "∂out/∂b = out·ln a      (0 where a = 0 and b ≥ 0)"),
+                   ("∂L/∂a = g · b·aᵇ⁻¹      (0 where b = 0)",
+                    "∂L/∂b = g · out·ln a      (0 where a = 0 and b ≥ 0)"))
 
     @staticmethod
     def forward(ctx, a, b):
-        out = a ** b
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 = inf, as in torch
+            out = a ** b
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -149,12 +152,14 @@ class PowTensor(Function):  # a ** b where b is a tensor (a a tensor or a number
     def backward(ctx, g):
         a, b, out = ctx.saved
         ga = gb = None
-        if ctx.needs_input_grad[0]:
-            ga = unbroadcast(g * b * a ** (b - 1), a.shape)
-        if ctx.needs_input_grad[1]:
-            # where a == 0 the derivative b ↦ 0ᵇ is taken as 0, as torch does
-            log_a = np.log(np.where(a == 0, 1, a))
-            gb = unbroadcast(g * out * log_a, b.shape)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if ctx.needs_input_grad[0]:  # where b = 0, out = 1 has no slope: 0 (even at a = 0)
+                ga = unbroadcast(np.where(b == 0, 0, g * b * a ** (b - 1)), a.shape)
+            if ctx.needs_input_grad[1]:
+                # where a = 0 and b ≥ 0 the slope of b ↦ 0ᵇ is taken as 0, as torch does
+                # (for b < 0, out·ln a = ∞·(−∞) = −∞)
+                gb = unbroadcast(g * np.where((a == 0) & (b >= 0), 0, out * np.log(a)),
+                                 b.shape)
         return ga, gb
 
 
@@ -164,7 +169,8 @@ class RPow(Function):  # number ** tensor
 
     @staticmethod
     def forward(ctx, a, c):
-        out = (c ** a).astype(a.dtype, copy=False)
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 = inf, as in torch
+            out = (c ** a).astype(a.dtype, copy=False)
         ctx.save_for_backward(out)
         ctx.c = c
         return out
@@ -172,9 +178,11 @@ class RPow(Function):  # number ** tensor
     @staticmethod
     def backward(ctx, g):
         (out,) = ctx.saved
-        if ctx.c == 0:  # 0ᵃ: torch takes the derivative as 0
-            return g * 0, None
-        return g * out * np.log(ctx.c), None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if ctx.c == 0:  # 0ᵃ: the slope is taken as 0 where a ≥ 0 (out = 0 or 1), as torch
+                # does; where a < 0, out·ln 0 = ∞·(−∞) = −∞
+                return g * np.where(out <= 1, 0, out * -np.inf).astype(out.dtype, copy=False), None
+            return g * out * np.log(ctx.c), None
 
 
 class Remainder(Function):  # a % b (the sign of b, like Python's and torch's)
@@ -292,16 +300,16 @@ class Clamp(Function):
             inside &= a >= lo
         if hi is not None:
             inside &= a <= hi
-        return g * inside
+        return select(inside, g)
 
 
 class Maximum(Function):  # torch.maximum(a, b), torch.max(a, b)
     label = "MAX"
     math = Math.of("out = max(a, b)",
-                   ("∂out/∂a = 1 where a > b, ½ where a = b, else 0",
-                    "∂out/∂b = 1 where b > a, ½ where a = b, else 0"),
-                   ("∂L/∂a = g where a > b, g/2 where a = b, else 0",
-                    "∂L/∂b = g where b > a, g/2 where a = b, else 0"))
+                   ("∂out/∂a = 1 where a > b, ½ where a = b, 0 where a < b (1 if either is nan)",
+                    "∂out/∂b = 1 where b > a, ½ where a = b, 0 where b < a (1 if either is nan)"),
+                   ("∂L/∂a = g where a > b, g/2 where a = b, 0 where a < b (g if either is nan)",
+                    "∂L/∂b = g where b > a, g/2 where a = b, 0 where b < a (g if either is nan)"))
 
     @staticmethod
     def forward(ctx, a, b):
@@ -311,16 +319,16 @@ class Maximum(Function):  # torch.maximum(a, b), torch.max(a, b)
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved
-        return _split_by_winner(g, a > b, a == b, a.shape, b.shape, ctx.needs_input_grad)
+        return _split_by_loser(g, a < b, a > b, a == b, a.shape, b.shape, ctx.needs_input_grad)
 
 
 class Minimum(Function):  # torch.minimum(a, b), torch.min(a, b)
     label = "MIN"
     math = Math.of("out = min(a, b)",
-                   ("∂out/∂a = 1 where a < b, ½ where a = b, else 0",
-                    "∂out/∂b = 1 where b < a, ½ where a = b, else 0"),
-                   ("∂L/∂a = g where a < b, g/2 where a = b, else 0",
-                    "∂L/∂b = g where b < a, g/2 where a = b, else 0"))
+                   ("∂out/∂a = 1 where a < b, ½ where a = b, 0 where a > b (1 if either is nan)",
+                    "∂out/∂b = 1 where b < a, ½ where a = b, 0 where b > a (1 if either is nan)"),
+                   ("∂L/∂a = g where a < b, g/2 where a = b, 0 where a > b (g if either is nan)",
+                    "∂L/∂b = g where b < a, g/2 where a = b, 0 where b > a (g if either is nan)"))
 
     @staticmethod
     def forward(ctx, a, b):
@@ -330,14 +338,16 @@ class Minimum(Function):  # torch.minimum(a, b), torch.min(a, b)
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved
-        return _split_by_winner(g, a < b, a == b, a.shape, b.shape, ctx.needs_input_grad)
+        return _split_by_loser(g, a > b, a < b, a == b, a.shape, b.shape, ctx.needs_input_grad)
 
 
-def _split_by_winner(g, a_wins, tie, a_shape, b_shape, needs):
-    """g goes to the input that won; on a tie each gets half (as torch does)."""
-    half = g * 0.5
-    ga = unbroadcast(np.where(a_wins, g, np.where(tie, half, 0)), a_shape) if needs[0] else None
-    gb = (unbroadcast(np.where(a_wins, 0, np.where(tie, half, g)), b_shape)
+def _split_by_loser(g, a_loses, b_loses, tie, a_shape, b_shape, needs):
+    """g goes to each input that did not lose: to the winner, half to each on a tie (as torch
+    does), and all of g to both where a nan makes every comparison false."""
+    half = g / 2
+    ga = (unbroadcast(np.where(tie, half, np.where(a_loses, 0, g)), a_shape)
+          if needs[0] else None)
+    gb = (unbroadcast(np.where(tie, half, np.where(b_loses, 0, g)), b_shape)
           if needs[1] else None)
     return ga, gb
 

@@ -54,8 +54,9 @@ class Linear(Function):
         x, weight = ctx.saved
         need_x, need_w, need_b = (ctx.needs_input_grad + (False,))[:3]
         gx = g @ weight if need_x else None
-        if g.ndim != 2:  # a batch of any shape: its rows are all the samples
-            g, x = g.reshape(-1, g.shape[-1]), x.reshape(-1, x.shape[-1])
+        if g.ndim != 2:  # a batch of any shape: its rows are all the samples (the count is
+            rows = int(np.prod(g.shape[:-1]))  # given: -1 cannot be inferred from 0 elements)
+            g, x = g.reshape(rows, g.shape[-1]), x.reshape(rows, x.shape[-1])
         gw = g.T @ x if need_w else None
         gb = g.sum(axis=0) if need_b else None
         return gx, gw, gb

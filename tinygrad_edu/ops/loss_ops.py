@@ -18,7 +18,8 @@ def _reduce(loss, reduction, n=None):
     total = loss.sum()
     if reduction == "sum":
         return np.asarray(total)
-    return np.asarray(total / (loss.size if n is None else n))
+    with np.errstate(invalid="ignore", divide="ignore"):  # nothing to average: 0/0 = nan
+        return np.asarray(total / (loss.size if n is None else n))
 
 
 def _per_element(g, reduction, n):
@@ -49,6 +50,9 @@ class MSELoss(Function):
                 unbroadcast(-gd, y_shape) if ctx.needs_input_grad[1] else None)
 
 
+_EPSILON = float(np.float32(1e-12))  # torch's: a C++ float, also in float64 (9.99999996e-13)
+
+
 class BCELoss(Function):
     """Binary cross-entropy of probabilities x in [0, 1] (after a sigmoid) and targets y."""
     label = "BCE"
@@ -61,7 +65,7 @@ class BCELoss(Function):
         with np.errstate(divide="ignore"):
             log_x = np.maximum(np.log(x), -100)       # torch clamps each log at -100
             log_1mx = np.maximum(np.log(1 - x), -100)
-        loss = -(y * log_x + (1 - y) * log_1mx)
+        loss = (y - 1) * log_1mx - y * log_x          # torch's order: 0, not −0, at x = y
         if weight is not None:
             loss = loss * weight
         ctx.save_for_backward(x, y, log_x, log_1mx)
@@ -74,8 +78,11 @@ class BCELoss(Function):
         g = _per_element(g, ctx.reduction, x.size)
         if ctx.weight is not None:
             g = g * ctx.weight
-        gx = g * (x - y) / np.maximum((1 - x) * x, 1e-12)  # torch's epsilon
-        gy = g * (log_1mx - log_x) if ctx.needs_input_grad[1] else None
+        gx = g * (x - y) / np.maximum((1 - x) * x, _EPSILON)
+        gy = None
+        if ctx.needs_input_grad[1]:  # −logit(x) = ln(1 − x) − ln x, unclamped: ±inf at x = 0, 1
+            with np.errstate(divide="ignore"):
+                gy = g * -np.log(x / (1 - x))
         return gx, gy
 
 
@@ -150,6 +157,12 @@ def _targets(target, ignore_index):
     return np.where(t != ignore_index, t, 0) if (t == ignore_index).any() else t
 
 
+def ignored_rows(target, ignore_index):
+    """Which rows are ignored (a boolean per row), or None when none is."""
+    ignored = target.reshape(-1) == ignore_index
+    return ignored if ignored.any() else None
+
+
 def negative_log_likelihood(logp, target, weight, ignore_index, reduction):
     """−logp[i, yᵢ] of each row (times the row's weight), reduced; with (t, w, n) for
     backward: each row's class, the row weights (None: all 1) and the mean's divisor n."""
@@ -157,7 +170,11 @@ def negative_log_likelihood(logp, target, weight, ignore_index, reduction):
     loss = -logp[np.arange(len(t)), t]
     w = row_weights(target.reshape(-1), weight, ignore_index, logp.dtype)
     if w is not None:
-        loss = loss * w
+        with np.errstate(invalid="ignore"):   # an ignored row's −inf · 0: replaced below
+            loss = loss * w
+        ignored = ignored_rows(target, ignore_index)
+        if ignored is not None:   # an ignored row adds 0, even where its score is -inf
+            loss = np.where(ignored, 0, loss)
     n = len(t) if w is None else w.sum()   # with weights the mean divides by their total
     out = loss.reshape(target.shape) if reduction == "none" else _reduce(loss, reduction, n)
     return out, t, w, n
@@ -177,6 +194,7 @@ class CrossEntropyLoss(Function):
         out, t, w, n = negative_log_likelihood(logp, target, weight, ignore_index, reduction)
         ctx.save_for_backward(logp, t, w)
         ctx.info = (x.shape, reduction, n)
+        ctx.ignored = ignored_rows(target, ignore_index)
         return out
 
     @staticmethod
@@ -185,13 +203,16 @@ class CrossEntropyLoss(Function):
         shape, reduction, n = ctx.info
         grad = np.exp(logp)                            # softmax(x)
         grad[np.arange(len(t)), t] -= 1                # softmax(x) − one_hot(y)
-        if reduction == "none":                        # one g per row
-            grad *= g.reshape(-1, 1)
-        else:                                          # one g for all: g / n under 'mean'
-            grad *= _per_element(g, reduction, n)
-        # additions: class weights and ignore_index scale each row (an ignored row by 0) ...
-        if w is not None:
-            grad *= w[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if reduction == "none":                    # one g per row
+                grad *= g.reshape(-1, 1)
+            else:                                      # one g for all: g / n under 'mean'
+                grad *= _per_element(g, reduction, n)
+            # additions: class weights and ignore_index scale each row ...
+            if w is not None:
+                grad *= w[:, None]
+        if ctx.ignored is not None:   # ... an ignored row gets 0 (set, not scaled: its g may
+            grad[ctx.ignored] = 0     # be inf or nan, and g / n is inf when all are ignored)
         # ... and image-shaped inputs get their rows put back to (N, C, d1, ...)
         return rows_back(grad.astype(logp.dtype, copy=False), shape), None
 
@@ -209,17 +230,21 @@ class NLLLoss(Function):
         out, t, w, n = negative_log_likelihood(x2, target, weight, ignore_index, reduction)
         ctx.save_for_backward(t, w)
         ctx.info = (x.shape, x2.shape, x.dtype, reduction, n)
+        ctx.ignored = ignored_rows(target, ignore_index)
         return out
 
     @staticmethod
     def backward(ctx, g):
         t, w = ctx.saved
         shape, rows_shape, dtype, reduction, n = ctx.info
-        g_rows = g.reshape(-1) if reduction == "none" else _per_element(g, reduction, n)
-        if w is not None:                              # class weights, ignored rows (0)
-            g_rows = g_rows * w
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g_rows = g.reshape(-1) if reduction == "none" else _per_element(g, reduction, n)
+            if w is not None:                          # class weights
+                g_rows = g_rows * w
         grad = np.zeros(rows_shape, dtype)
         grad[np.arange(len(t)), t] = -g_rows           # −g at each row's target class
+        if ctx.ignored is not None:                    # ignored rows: 0 (set, not scaled:
+            grad[ctx.ignored] = 0                      # their g may be inf or nan)
         return rows_back(grad, shape), None
 
 

@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..autograd.function import Function, Math
+from ._util import select
 
 
 def _axes(dim, ndim):
@@ -71,8 +72,8 @@ class MaxAll(Function):  # max() of every element
     @staticmethod
     def backward(ctx, g):
         a, out = ctx.saved
-        hits = a == out
-        return g * hits / hits.sum()
+        hits = np.isnan(a) if np.isnan(out) else a == out  # a nan is the max (and min) of all
+        return select(hits, g / int(hits.sum()))
 
 
 class MinAll(MaxAll):
