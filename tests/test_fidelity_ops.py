@@ -476,8 +476,6 @@ def test_check_matmul_dtypes_lets_one_dtype_through():
         checks.check_matmul_dtypes(x, x)
 
 
-@pytest.mark.xfail(reason="needs check_matmul_dtypes(self, other) in tensor_math.__matmul__",
-                   strict=False)
 @pytest.mark.parametrize("code", ["e.tensor([[1, 2]]) @ e.tensor([[1.], [2.]])",
                                   "e.ones(2, 2, dtype=e.float64) @ e.ones(2, 2)",
                                   "e.matmul(e.ones(3), e.ones(3, dtype=e.int64))"])

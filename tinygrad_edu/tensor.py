@@ -5,10 +5,10 @@
     requires_grad  should the graph track this tensor?
     grad_fn        the Function that produced it (None for a leaf: data or a parameter)
 
-The methods come in four files, one concern each: this one holds the tensor itself
-(construction, autograd, what it is, conversions, printing); ``tensor_math.py`` the
-arithmetic, activations, reductions and comparisons; ``tensor_shape.py`` reshaping and
-indexing; ``tensor_inplace.py`` the in-place updates.
+The methods come in five files, one concern each: this one holds the tensor itself
+(construction, autograd, what it is, conversions, printing); ``tensor_math.py`` arithmetic,
+activations, comparisons; ``tensor_reduce.py`` sum/mean/var/std/max/argmax...;
+``tensor_shape.py`` reshaping and indexing; ``tensor_inplace.py`` the in-place updates.
 """
 import sys
 

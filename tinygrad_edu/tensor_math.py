@@ -11,7 +11,7 @@ from . import dtypes
 from . import tensor as _tensor  # the module: Tensor is looked up when called
 from .checks import (broadcasting, check_allclose, check_alpha, check_bitwise,
                      check_broadcast, check_fill_value, check_int_divisor, check_int_power,
-                     check_mask, check_matmul, check_not_bool, check_softmax_dtype, check_sub,
+                     check_mask, check_matmul, check_matmul_dtypes, check_not_bool, check_softmax_dtype, check_sub,
                      check_tensor_argument, check_where_condition)
 from .ops import activation_ops as A
 from .ops import elementwise as E
@@ -175,6 +175,7 @@ class TensorMath:
     def __matmul__(self, other):
         if not isinstance(other, TensorMath):
             return NotImplemented  # Python then says: unsupported operand type(s) for @
+        check_matmul_dtypes(self, other)
         check_matmul(self._data.shape, other._data.shape)
         return L.MatMul.apply(self, other)
 

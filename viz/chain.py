@@ -161,18 +161,23 @@ def _soft_ce(node, slot, k, args, out, g, name, lang):
 
 
 # -- matrix products: the sum of products of the rule, by index -------------------------------
+def _products(name, rule, left, right, labels, note):
+    """Σⱼ left[j]·right[j], the j-th pair named by labels[j]."""
+    terms = [[(la, left[j]), (lb, right[j])] for j, (la, lb) in enumerate(labels)]
+    return Substitution(f"∂L/∂{name}", rule, terms, [note])
+
+
 def _matmul_2d(node, slot, k, args, out, g, name, lang, names):
     a, b = args[0], args[1]
     A, B = names[0] or "A", names[1] or "B"
     r, c = np.unravel_index(k, args[slot].shape)
     if slot == 0:   # ∂L/∂A[r,c] = Σⱼ g[r,j]·B[c,j]
-        terms = [[(f"g[{r},{j}]", g[r, j]), (f"{B}[{c},{j}]", b[c, j])]
-                 for j in range(g.shape[1])]
-        return Substitution(f"∂L/∂{name}", f"Σⱼ g[{r},j]·{B}[{c},j]   (g @ {B}ᵀ)", terms,
-                            [f"g: {_dims(g)}, {B}ᵀ: {_dims(b.T)}"])
-    terms = [[(f"{A}[{i},{r}]", a[i, r]), (f"g[{i},{c}]", g[i, c])] for i in range(g.shape[0])]
-    return Substitution(f"∂L/∂{name}", f"Σᵢ {A}[i,{r}]·g[i,{c}]   ({A}ᵀ @ g)", terms,
-                        [f"{A}ᵀ: {_dims(a.T)}, g: {_dims(g)}"])
+        return _products(name, f"Σⱼ g[{r},j]·{B}[{c},j]   (g @ {B}ᵀ)", g[r], b[c],
+                         [(f"g[{r},{j}]", f"{B}[{c},{j}]") for j in range(g.shape[1])],
+                         f"g: {_dims(g)}, {B}ᵀ: {_dims(b.T)}")
+    return _products(name, f"Σᵢ {A}[i,{r}]·g[i,{c}]   ({A}ᵀ @ g)", a[:, r], g[:, c],
+                     [(f"{A}[{i},{r}]", f"g[{i},{c}]") for i in range(g.shape[0])],
+                     f"{A}ᵀ: {_dims(a.T)}, g: {_dims(g)}")
 
 
 def _linear_2d(node, slot, k, args, out, g, name, lang, names):
@@ -184,13 +189,12 @@ def _linear_2d(node, slot, k, args, out, g, name, lang, names):
                             [say(lang, "rows", n=len(terms))])
     r, c = np.unravel_index(k, args[slot].shape)
     if slot == 0:   # ∂L/∂x[n,k] = Σⱼ g[n,j]·W[j,k]
-        terms = [[(f"g[{r},{j}]", g[r, j]), (f"{W}[{j},{c}]", w[j, c])]
-                 for j in range(g.shape[1])]
-        return Substitution(f"∂L/∂{name}", f"Σⱼ g[{r},j]·{W}[j,{c}]   (g @ {W})", terms,
-                            [f"g: {_dims(g)}, {W}: {_dims(w)}"])
-    terms = [[(f"g[{i},{r}]", g[i, r]), (f"{X}[{i},{c}]", x[i, c])] for i in range(g.shape[0])]
-    return Substitution(f"∂L/∂{name}", f"Σₙ g[n,{r}]·{X}[n,{c}]   (gᵀ @ {X})", terms,
-                        [f"gᵀ: {_dims(g.T)}, {X}: {_dims(x)}"])
+        return _products(name, f"Σⱼ g[{r},j]·{W}[j,{c}]   (g @ {W})", g[r], w[:, c],
+                         [(f"g[{r},{j}]", f"{W}[{j},{c}]") for j in range(g.shape[1])],
+                         f"g: {_dims(g)}, {W}: {_dims(w)}")
+    return _products(name, f"Σₙ g[n,{r}]·{X}[n,{c}]   (gᵀ @ {X})", g[:, r], x[:, c],
+                     [(f"g[{i},{r}]", f"{X}[{i},{c}]") for i in range(g.shape[0])],
+                     f"gᵀ: {_dims(g.T)}, {X}: {_dims(x)}")
 
 
 def _dims(a):

@@ -27,6 +27,7 @@ from .words import say
 EDGE_NOTE_LIMIT = 4  # gradients with at most this many numbers are written on the edge
 PROGRESS_LIMIT = 9   # operations named in the 'backward order' line
 CONSTANT_SYMBOLS = {"Pow": "n", "RSub": "c", "RDiv": "c", "RPow": "c"}  # as in their math
+EXTRA_SYMBOLS = {("CrossEntropyLoss", 1): "y", ("NLLLoss", 1): "y"}  # inputs with no rule
 CHAIN_ELEMENTS = 12  # elements of each input whose chain rule with numbers is written out
 
 
@@ -131,12 +132,13 @@ def _seed(loss, gradient):
     return np.asarray(getattr(gradient, "_data", gradient))
 
 
-def _symbol(math, slot):
-    """The name an input has in the Function's rule: 'a' in '∂L/∂a = …'."""
-    if math is None or not math.rule:
-        return "x"
-    line = math.rule[min(slot, len(math.rule) - 1)]
-    return line.split("=")[0].replace("∂L/∂", "").strip() or "x"
+def _symbol(math, slot, fn=None):
+    """The name an input has in the Function's rule: 'a' in '∂L/∂a = …' (None when the
+    math names no such input: the graph's name is shown alone)."""
+    extra = EXTRA_SYMBOLS.get((type(fn).__name__, slot))
+    if extra or math is None or slot >= len(math.rule):
+        return extra
+    return math.rule[slot].split("=")[0].replace("∂L/∂", "").strip() or None
 
 
 def _producers(graph):
@@ -215,7 +217,7 @@ def build_frames(graph, records, seed, outputs=None, lang="en"):
             tname = name_of(target)
             # a tinygrad_edu node names its inputs as its math does (torch's may be ordered
             # otherwise: addmm takes bias, input, weightᵀ)
-            symbol = _symbol(math, slot) if hasattr(fn, "args") else tname
+            symbol = (_symbol(math, slot, fn) if hasattr(fn, "args") else None) or tname
             if graph.node(target).obj is not None and graph.node(target).kind != "op":
                 shown = symbol if tname == symbol else f"{symbol} = {tname}"
                 values.append((say(lang, "value", name=shown, value=value_text(
@@ -251,7 +253,7 @@ def build_frames(graph, records, seed, outputs=None, lang="en"):
                 if target in running:
                     states[box] = "receiving"
         for slot, value in _constants(fn, graph.inputs_of.get(fn, [])):
-            symbol = CONSTANT_SYMBOLS.get(type(fn).__name__, _symbol(math, slot))
+            symbol = CONSTANT_SYMBOLS.get(type(fn).__name__) or _symbol(math, slot, fn) or "c"
             values.append((say(lang, "constant", name=symbol, value=value), "mono"))
             lines.append((say(lang, "no_grad_constant", name=value), "text"))
         if out is not None:

@@ -4,6 +4,7 @@
     activation_ops.py  SIGMOID RELU TANH SOFTMAX LOG_SOFTMAX
     linalg.py          MM (a @ b), LINEAR (x @ Wᵀ + b)
     reduce.py          SUM MEAN MAX MIN
+    variance.py        VAR STD
     shape.py           RESHAPE PERMUTE EXPAND REPEAT INDEX CAT STACK WHERE
     loss_ops.py        MSE BCE BCE_LOGITS CE NLL
     conv_ops.py        CONV MAXPOOL AVGPOOL DROPOUT

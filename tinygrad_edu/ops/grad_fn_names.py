@@ -13,7 +13,7 @@ from . import loss_ops as LS, reduce as R, shape as S
 
 FIXED = {
     E.RSub: "RsubBackward1", E.RDiv: "MulBackward0",   # torch computes c / a as (1/a) · c
-    E.PowTensor: "PowBackward1", E.RPow: "PowBackward2", E.Clamp: "ClampBackward1",
+    E.PowTensor: "PowBackward1", E.RPow: "PowBackward2",
     E.Cast: "ToCopyBackward0",
     L.Linear: "AddmmBackward0",
     R.MaxAll: "MaxBackward1", R.MinAll: "MinBackward1",
@@ -46,6 +46,12 @@ def _reduction(torch_name):
     return lambda out, a, dim=None, keepdim=False: torch_name + ("0" if dim is None else "1")
 
 
+def _clamp(out, a, min=None, max=None):
+    """clamp by numbers is kernel 1; by tensors (arrays here) kernel 0."""
+    return "ClampBackward0" if isinstance(min, np.ndarray) or isinstance(max, np.ndarray) \
+        else "ClampBackward1"
+
+
 def _remainder(out, a, b):
     return "RemainderBackward1" if isinstance(b, np.ndarray) else "RemainderBackward0"
 
@@ -76,7 +82,7 @@ def _index(out, a, key):
 CALL_DEPENDENT = {
     L.MatMul: _matmul, L.Linear: _linear,
     R.Sum: _reduction("SumBackward"), R.Mean: _reduction("MeanBackward"),
-    E.Remainder: _remainder, S.Reshape: _reshape, S.Index: _index,
+    E.Remainder: _remainder, E.Clamp: _clamp, S.Reshape: _reshape, S.Index: _index,
     LS.NLLLoss: _class_loss, LS.CrossEntropyLoss: _class_loss,
     LS.SoftCrossEntropyLoss: _soft_ce,
 }
