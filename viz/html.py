@@ -13,6 +13,7 @@ language of ``frames.lang`` ('en' or 'zh'); the captions come in that language a
 The page exposes its state for tests and curious readers: ``document.body.dataset.frame``
 (the frame shown), ``dataset.current`` (the highlighted node's id), ``dataset.focus`` /
 ``follow`` ('1' or '0'), ``dataset.zoom`` and ``document.title``."""
+import itertools
 import json
 import os
 import re
@@ -141,15 +142,13 @@ def _panel(frame, w):
     """The caption; each run of 'chain' lines (one element's chain rule with numbers) is
     replaced, where it stands, by the picker of that input's elements."""
     blocks = [_chain_block(item, w) for item in getattr(frame, "chain", [])]
-    rows, previous = [], None
-    for text, kind in frame.caption:
-        if kind == "chain" and blocks:
-            if previous != "chain":
-                rows.append(blocks.pop(0))
-        else:
-            rows.append(f'<div class="{"mono" if kind == "chain" else kind}">'
-                        f'{html_escape(text)}</div>')
-        previous = kind
+    rows = []
+    for is_chain, run in itertools.groupby(frame.caption, key=lambda line: line[1] == "chain"):
+        if is_chain and blocks:
+            rows.append(blocks.pop(0))
+            continue
+        rows += [f'<div class="{"mono" if kind == "chain" else kind}">{html_escape(text)}</div>'
+                 for text, kind in run]
     return '<div class="panel">' + "".join(rows) + "".join(blocks) + "</div>"
 
 
