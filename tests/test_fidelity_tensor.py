@@ -474,3 +474,20 @@ def test_numbers_that_fit_are_cut_or_wrapped_as_torch_does():
                     e.full_like(e.tensor([1, 2]), 2.7),
                     e.full_like(e.tensor([1], dtype=e.uint8), -1),
                     e.tensor([True]).masked_fill(e.tensor([True]), float("nan"))])
+
+
+@pytest.mark.parametrize("kwargs", [dict(unbiased=False, keepdim=True),
+                                    dict(unbiased=False, correction=1),
+                                    dict(unbiased=False), dict(keepdim=True),
+                                    dict(dim=0, unbiased=False, keepdim=True)])
+@pytest.mark.parametrize("name", ["var", "std"])
+def test_var_std_overloads_like_torch(name, kwargs):
+    import torch as real
+    import tinygrad_edu as ours
+
+    def outcome(engine):
+        try:
+            return getattr(engine.ones(3), name)(**kwargs).shape
+        except Exception as error:  # noqa: BLE001  (the type is what is compared)
+            return type(error).__name__
+    assert outcome(ours) == outcome(real) or tuple(outcome(ours)) == tuple(outcome(real))

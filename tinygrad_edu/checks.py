@@ -342,30 +342,86 @@ def check_softmax_dtype(name, dtype, dim, ndim, numel):
 
 def check_matmul_dtypes(a, b):
     """torch multiplies matrices of one dtype only: int @ float, float64 @ float32, ... raise,
-    with the message of the kernel torch picks for those shapes. a, b: Tensors (or arrays).
-    Shape mistakes are told first (check_matmul), except for two vectors, as torch does."""
+    with the message of the kernel torch picks for those shapes; and it has no bool kernels
+    (NotImplementedError), though products with nothing to compute (an empty operand) skip
+    the kernel. a, b: Tensors (or arrays). Shape mistakes are told first (check_matmul),
+    except for two vectors, as torch does. Returns the dtype of an empty batched product of
+    two dtypes (torch computes it, in b's dtype), else None."""
     x, y = getattr(a, "_data", a), getattr(b, "_data", b)
-    if x.dtype == y.dtype:
-        return
     A, B = scalar_name(x.dtype), scalar_name(y.dtype)
     hint = " (convert one of them, e.g. with .float())"
+    bool_hint = " (matrix products of masks are not computed: convert first, e.g. x.int())"
+    same = x.dtype == y.dtype
     if x.ndim == 1 and y.ndim == 1:
-        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {A} and "
-                           f"{B}{hint}")
+        if not same:
+            raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {A} "
+                               f"and {B}{hint}")
+        if x.dtype.kind == "b":
+            raise NotImplementedError(f"\"dot\" not implemented for 'Bool'{bool_hint}")
+        return None
     check_matmul(x.shape, y.shape)
+    empty = x.size == 0 or y.size == 0
+    grad = getattr(a, "_requires_grad", False)
+    # which kernel torch picks: bmm for stacks on the right (unless folded: a needs a grad,
+    # or a vector times an empty stack), else addmm / addmv on the folded rows
+    bmm = y.ndim >= 3 and (x.ndim >= 3 or not (grad or (x.ndim == 1 and empty)))
+    if bmm:
+        if empty:
+            return None if same else y.dtype
+        if x.dtype.kind == "b":
+            raise NotImplementedError(f"\"bmm\" not implemented for 'Bool'{bool_hint}")
+        if not same:
+            raise RuntimeError(f"expected scalar type {A} but found {B}{hint}")
+        return None
     ca, cb = _CPP.get(x.dtype.name, x.dtype.name), _CPP.get(y.dtype.name, y.dtype.name)
     mv = "addmv input tensors must have the same dtype, but got {0}, {1}, and {0}" + hint
     mm = "expected m1 and m2 to have the same dtype, but got: {} != {}" + hint
-    if x.ndim <= 2 and y.ndim >= 3:
-        if not getattr(a, "_requires_grad", False):   # a batched product (bmm)
-            raise RuntimeError(f"expected scalar type {A} but found {B}{hint}")
-        # torch folds it into one product of the transposes: bᵀ @ aᵀ
-        raise RuntimeError(mv.format(A, B) if x.ndim == 1 else mm.format(cb, ca))
-    if x.ndim >= 3 and y.ndim >= 3:
-        raise RuntimeError(f"expected scalar type {A} but found {B}{hint}")
-    if y.ndim == 1:   # a matrix (or a stack folded into one) times a vector: mv
-        raise RuntimeError(mv.format(B, A))
-    raise RuntimeError(mm.format(ca, cb))
+    if not same:
+        if y.ndim >= 3:  # folded: bᵀ @ aᵀ
+            raise RuntimeError(mv.format(A, B) if x.ndim == 1 else mm.format(cb, ca))
+        if y.ndim == 1:   # a matrix (or a stack folded into one) times a vector: mv
+            raise RuntimeError(mv.format(B, A))
+        raise RuntimeError(mm.format(ca, cb))
+    if x.dtype.kind == "b" and not empty:
+        kernel = "addmv_impl_cpu" if y.ndim == 1 else "addmm_impl_cpu_"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'{bool_hint}")
+    return None
+
+
+def check_linear_dtypes(x, w, bias):
+    """F.linear with a bias is torch's addmm(bias, x, Wᵀ): the bias is checked against W
+    first ("self and mat2"), then x against W; bools have no kernel, and an empty product
+    of bools adds an int zero to the bias (Long, which cannot become Bool). x, w, bias:
+    arrays."""
+    if bias is None:
+        return
+    if bias.dtype != w.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                           f"{scalar_name(bias.dtype)} and {scalar_name(w.dtype)} (give the "
+                           f"bias the weight's dtype)")
+    if x.dtype != w.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
+                           f"{scalar_name(x.dtype)} and {scalar_name(w.dtype)} (convert the "
+                           f"input, e.g. x.float())")
+    if x.dtype.kind == "b":
+        if x.size and w.size:
+            raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool' (convert "
+                                      "first, e.g. x.float())")
+        if x.shape[-1] == 0 and w.shape[0] != 0 and int(np.prod(x.shape[:-1])) != 0:
+            raise RuntimeError("result type Long can't be cast to the desired output type Bool")
+
+
+def check_linear_bias(x_shape, w_shape, b_shape):
+    """addmm expands the bias to (rows, out_features), rows = all of x's leading dims."""
+    target = [int(np.prod(x_shape[:-1])), w_shape[0]]
+    if len(b_shape) > 2:
+        return
+    for i in range(1, len(b_shape) + 1):
+        if b_shape[-i] != 1 and b_shape[-i] != target[-i]:
+            raise RuntimeError(f"The expanded size of the tensor ({target[-i]}) must match the "
+                               f"existing size ({b_shape[-i]}) at non-singleton dimension "
+                               f"{2 - i}.  Target sizes: {list(target)}.  Tensor sizes: "
+                               f"{list(b_shape)}")
 
 
 # -- tensor methods: dtypes, dims and sizes torch refuses (tensor_math/reduce/shape, creation) --
@@ -600,9 +656,12 @@ def check_cat_dims(arrays):
 
 def check_slice_steps(parts, shape):
     """torch has no negative slice steps; it reports index errors met first in the key."""
-    used = sum(1 for k in parts if k is not None and k is not Ellipsis)
+    used = sum(1 for k in parts if k is not None and k is not Ellipsis and not _is_scalar_bool(k))
     if shape is not None and used > len(shape) and len(parts) > 1:
         return  # too many indices (torch checks a lone slice's step first)
+    if any(isinstance(k, slice) and isinstance(k.step, int) and not isinstance(k.step, bool)
+           and k.step == 0 for k in parts):
+        raise ValueError("slice step cannot be zero")
     dim = 0
     for k in parts:
         if k is Ellipsis:
@@ -614,8 +673,14 @@ def check_slice_steps(parts, shape):
             dim += 1
         elif isinstance(k, int) and shape is not None and not -shape[dim] <= k < shape[dim]:
             return  # out of range: told by the indexing itself
-        elif k is not None:
+        elif k is not None and not _is_scalar_bool(k):
             dim += 1
+
+
+def _is_scalar_bool(k):
+    """True, False or a 0-d bool tensor as an index: a new axis of size 1 or 0, no dim used."""
+    return isinstance(k, (bool, np.bool_)) or (isinstance(k, np.ndarray) and k.ndim == 0
+                                               and k.dtype.kind == "b")
 
 
 _FILL_TYPES = {"int64": "int64_t", "int32": "int", "int16": "int16_t", "int8": "int8_t",
@@ -633,3 +698,27 @@ def check_fill_value(value, dtype):
     if not (np.isfinite(value) and low <= value <= info.max):
         raise RuntimeError(f"value cannot be converted to type {_FILL_TYPES[dtype.name]} "
                            f"without overflow")
+
+
+# -- kernels torch has no version of for some dtypes (nn/functional.py) ------------------------
+def check_kernel_dtype(kernel, dtype, allowed="f"):
+    """torch's CPU kernels exist for some dtypes only: NotImplementedError '"kernel" not
+    implemented for 'Long'' otherwise. allowed: numpy kinds ('f', 'fi', ...) or dtype names."""
+    dtype = np.dtype(dtype)
+    kinds, *names = allowed.split(",")
+    if dtype.kind in kinds or dtype.name in names:
+        return
+    raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_name(dtype)}' "
+                              f"(convert first, e.g. x.float())")
+
+
+def check_spread_overload(name, dim, has_unbiased, has_keepdim, has_correction):
+    """torch's var/std overloads: (unbiased), (dim, unbiased, keepdim) and
+    (dim=None, *, correction, keepdim): without a dim, unbiased goes alone."""
+    if has_unbiased and (has_correction or (dim is None and has_keepdim)):
+        given = ", ".join(k for k, on in (("unbiased=bool", has_unbiased),
+                                          ("keepdim=bool", has_keepdim),
+                                          ("correction=int", has_correction)) if on)
+        raise TypeError(f"{name}() received an invalid combination of arguments - got ({given})"
+                        f" (without a dim, unbiased cannot be combined with keepdim; and "
+                        f"unbiased and correction are two spellings of one thing: pick one)")

@@ -1,5 +1,7 @@
 """Making tensors: torch.tensor, zeros/ones/full/eye/arange/linspace, the *_like family and
 the random ones (rand, randn, randint, randperm) drawn from the seeded default generator."""
+import math
+
 import numpy as np
 
 from . import dtypes
@@ -111,6 +113,8 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     is_int = all(isinstance(v, int) for v in values)
     check_arange(*values)
     default = np.int64 if is_int else np.float32
+    if math.isinf(values[2]):  # an infinite step: torch counts ceil((end-start)/step) = 0
+        values = [0, 0, 1]
     arr = np.arange(*values, dtype=np.float64 if not is_int else np.int64).astype(default)
     return _new(arr, dtype, device, requires_grad)
 

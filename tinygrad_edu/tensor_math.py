@@ -175,8 +175,10 @@ class TensorMath:
     def __matmul__(self, other):
         if not isinstance(other, TensorMath):
             return NotImplemented  # Python then says: unsupported operand type(s) for @
-        check_matmul_dtypes(self, other)
+        empty_dtype = check_matmul_dtypes(self, other)
         check_matmul(self._data.shape, other._data.shape)
+        if empty_dtype is not None:  # an empty batched product of two dtypes: torch gives b's
+            return self.detach()._cast(empty_dtype) @ other.detach()._cast(empty_dtype)
         return L.MatMul.apply(self, other)
 
     def __rmatmul__(self, other):
@@ -268,7 +270,7 @@ class TensorMath:
     def _softmax(self, function, name, dim, dtype):
         x = self if dtype is None else self.to(dtype)
         dim, shape = x._dim(dim), x._data.shape
-        if shape and shape[dim] == 0:  # nothing to normalise: the empty tensor, as torch gives
+        if x._data.size == 0:  # nothing to normalise: the empty tensor (dtype kept), as torch gives
             torch_name = "SoftmaxBackward0" if name == "softmax" else "LogSoftmaxBackward0"
             return renamed(S.Reshape.apply(x, shape), torch_name)
         check_softmax_dtype(name, x._data.dtype, dim, len(shape), x._data.size)

@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 from .checks import (check_dims, check_not_bool, check_picks_from, check_reduce_dims,
+                     check_spread_overload,
                      check_spread_dtype, refuse_dim_none, scalar_name, warn_dof)
 from .ops import reduce as R
 from .ops import variance as V
@@ -18,6 +19,7 @@ class _All:
         return "<every element>"
 
 
+_UNSET = object()  # an argument not given (torch's overloads depend on it)
 _ALL = _All()
 
 
@@ -46,15 +48,19 @@ class TensorReduce:
         return R.Mean.apply(self, dim=self._reduce_dims(dim), keepdim=keepdim)
 
     @accepts_axis
-    def var(self, dim=None, unbiased=True, keepdim=False, correction=None):
+    def var(self, dim=None, unbiased=_UNSET, keepdim=_UNSET, correction=None):
         return self._spread(V.Var, "var", dim, unbiased, keepdim, correction)
 
     @accepts_axis
-    def std(self, dim=None, unbiased=True, keepdim=False, correction=None):
+    def std(self, dim=None, unbiased=_UNSET, keepdim=_UNSET, correction=None):
         return self._spread(V.Std, "std", dim, unbiased, keepdim, correction)
 
     def _spread(self, function, name, dim, unbiased, keepdim, correction):
         """var / std: Σ (x − mean)² / (n − correction), n the number of elements averaged."""
+        check_spread_overload(name, dim, unbiased is not _UNSET, keepdim is not _UNSET,
+                              correction is not None)
+        unbiased = True if unbiased is _UNSET else unbiased
+        keepdim = False if keepdim is _UNSET else keepdim
         check_spread_dtype(self._data.dtype)
         dim = self._reduce_dims(dim)
         correction = (1 if unbiased else 0) if correction is None else correction

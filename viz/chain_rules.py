@@ -11,7 +11,7 @@ from tinygrad_edu.ops import loss_ops as LS
 
 # -- elementwise operations: the factors of the rule, as arrays over the output's positions ----
 def _floor_div(a, b):
-    return np.floor(a / b)
+    return np.floor_divide(a, b)  # as Remainder.backward (and torch) computes ⌊a/b⌋
 
 
 def _inside(node, a):
@@ -36,10 +36,11 @@ FACTORS = {
     E.Mul: [("g · b", [("g", lambda n, a, o, g: g), ("b", lambda n, a, o, g: a[1])]),
             ("g · a", [("g", lambda n, a, o, g: g), ("a", lambda n, a, o, g: a[0])])],
     E.Div: [("g / b", [("g", lambda n, a, o, g: g), ("1/b", lambda n, a, o, g: 1 / a[1])]),
-            ("−g · a/b²", [("−g", lambda n, a, o, g: -g), ("a", lambda n, a, o, g: a[0]),
-                           ("1/b²", lambda n, a, o, g: 1 / (a[1] * a[1]))])],
-    E.RDiv: [("−g · c/a²", [("−g", lambda n, a, o, g: -g), ("c", lambda n, a, o, g: a[1]),
-                            ("1/a²", lambda n, a, o, g: 1 / (a[0] * a[0]))])],
+            ("−g · (a/b) / b", [("−g", lambda n, a, o, g: -g),
+                                ("a/b", lambda n, a, o, g: a[0] / a[1]),
+                                ("1/b", lambda n, a, o, g: 1 / a[1])])],
+    E.RDiv: [("−g · c · (1/a)²", [("−g", lambda n, a, o, g: -g), ("c", lambda n, a, o, g: a[1]),
+                                  ("(1/a)²", lambda n, a, o, g: (1 / a[0]) ** 2)])],
     E.Pow: [("g · n·aⁿ⁻¹", [("g", lambda n, a, o, g: g), ("n", lambda n, a, o, g: a[1]),
                             ("aⁿ⁻¹", lambda n, a, o, g: a[0] ** (a[1] - 1) if a[1] else 0)])],
     E.PowTensor: [("g · b·aᵇ⁻¹", [("g", lambda n, a, o, g: g), ("b", lambda n, a, o, g: a[1]),
@@ -58,7 +59,7 @@ FACTORS = {
     E.Sqrt: [("g / (2·out)", [("g", lambda n, a, o, g: g),
                               ("1/(2·out)", lambda n, a, o, g: 1 / (2 * o))])],
     E.Abs: [("g · sign(a)", [("g", lambda n, a, o, g: g),
-                             ("sign(a)", lambda n, a, o, g: np.sign(a[0]))])],
+                             ("sign(a)", lambda n, a, o, g: E.sgn(a[0]))])],
     E.Clamp: [("g · [lo ≤ a ≤ hi]", [("g", lambda n, a, o, g: g),
                                      ("[lo ≤ a ≤ hi]", lambda n, a, o, g: _inside(n, a[0]))])],
     E.Maximum: [("g · [a > b, ½ if a = b]", [("g", lambda n, a, o, g: g), (

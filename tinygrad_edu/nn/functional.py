@@ -73,6 +73,8 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 # -- linear and convolution --------------------------------------------------------------------
 def linear(input, weight, bias=None):
     """torch.nn.functional.linear: y = x @ Wᵀ + b, one fused node (torch's AddmmBackward0)."""
+    if bias is not None:
+        checks.check_linear_dtypes(input._data, weight._data, bias._data)
     if input._data.dtype != weight._data.dtype:
         names = {"float32": "float", "float64": "double", "int64": "long int"}
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
@@ -80,6 +82,10 @@ def linear(input, weight, bias=None):
                            f"{names.get(weight._data.dtype.name, weight._data.dtype.name)} "
                            f"(convert the input, e.g. x.float())")
     checks.check_linear(input._data.shape, weight._data.shape)
+    if bias is None:
+        checks.check_matmul_dtypes(input, weight.detach().t())
+    else:
+        checks.check_linear_bias(input._data.shape, weight._data.shape, bias._data.shape)
     return L.Linear.apply(input, weight, bias)
 
 
@@ -114,6 +120,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     x = input if batched else input.unsqueeze(0)
     checks.check_conv(x._data, weight._data, None if bias is None else bias._data, pads, dilation,
                       groups)
+    if x._data.size and weight._data.size:
+        checks.check_kernel_dtype("slow_conv2d_cpu", x._data.dtype, "fiu")
     out = C.Conv2d.apply(x, weight, bias, stride=stride, padding=pads, dilation=dilation,
                          groups=groups)
     return out if batched else out.squeeze(0)
@@ -144,6 +152,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     """torch.nn.functional.max_pool2d: the largest value of each window (stride defaults to
     the kernel size: windows side by side)."""
     k, s, p, d = _pool_args(input, kernel_size, stride, padding, dilation, "max_pool2d")
+    checks.check_kernel_dtype("max_pool2d", input._data.dtype, "fiu")
     out = C.MaxPool2d.apply(_pool_checked(input, k, s, p, d, ceil_mode), kernel_size=k, stride=s, padding=p, dilation=d,
                             ceil_mode=ceil_mode)
     if not return_indices:
@@ -156,7 +165,9 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True, divisor_override=None):
     """torch.nn.functional.avg_pool2d: the mean of each window."""
     k, s, p, _ = _pool_args(input, kernel_size, stride, padding, 1, "avg_pool2d")
-    return C.AvgPool2d.apply(_pool_checked(input, k, s, p, (1, 1), ceil_mode), kernel_size=k, stride=s, padding=p, ceil_mode=ceil_mode,
+    _pool_checked(input, k, s, p, (1, 1), ceil_mode)   # torch checks the sizes first
+    checks.check_kernel_dtype("avg_pool2d", input._data.dtype, "f,int64")
+    return C.AvgPool2d.apply(input, kernel_size=k, stride=s, padding=p, ceil_mode=ceil_mode,
                              count_include_pad=count_include_pad,
                              divisor_override=divisor_override)
 
@@ -176,6 +187,8 @@ def one_hot(tensor, num_classes=-1):
     labels = tensor._data
     if labels.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if labels.size == 0 and num_classes in (-1, 0):
+        raise RuntimeError("Can not infer total number of classes from empty tensor.")
     if num_classes == -1:
         num_classes = int(labels.max()) + 1 if labels.size else 0
     if labels.size and labels.min() < 0:
@@ -194,6 +207,12 @@ def _array(t):
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """torch.nn.functional.mse_loss: mean (or sum) of (input - target)²."""
     reduction = get_reduction(size_average, reduce, reduction)
+    if input._data.dtype.kind != "f" and target._data.dtype.kind != "f":
+        checks.check_broadcast(input._data.shape, target._data.shape)
+        checks.check_kernel_dtype("mse_cpu", np.promote_types(input._data.dtype,
+                                                               target._data.dtype))
+    if input._data.dtype.kind != "f":  # int input, float target: torch promotes to the float
+        input = input.to(target.dtype)
     if target._data.dtype.kind != "f":
         target = target.to(input.dtype)
     if weight is None:
@@ -229,8 +248,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     """torch.nn.functional.binary_cross_entropy_with_logits: sigmoid + BCE in one stable
     step, on raw scores (logits)."""
     reduction = get_reduction(size_average, reduce, reduction)
-    _float_target(input, target, "binary_cross_entropy_with_logits")
     checks.check_same_size(input._data, target._data)
+    checks.check_kernel_dtype("log_sigmoid_cpu", input._data.dtype)
+    _float_target(input, target, "binary_cross_entropy_with_logits")
     return LS.BCEWithLogitsLoss.apply(input, target, weight=_array(weight),
                                       pos_weight=_array(pos_weight), reduction=reduction)
 
@@ -249,6 +269,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     e.g. from log_softmax)."""
     reduction = get_reduction(size_average, reduce, reduction)
     checks.check_class_targets(input._data, target._data, ignore_index, _array(weight))
+    checks.check_kernel_dtype("nll_loss_out_frame", input._data.dtype)
     return LS.NLLLoss.apply(input, _class_target(input, target), weight=_array(weight),
                             ignore_index=ignore_index, reduction=reduction)
 

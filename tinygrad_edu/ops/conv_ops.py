@@ -229,8 +229,10 @@ class AvgPool2d(Function):
                     (oh, ow), stride, padding, kernel_size, lo, hi)]
             divisor = np.outer(counts[0], counts[1]).astype(x.dtype)
         ctx.geometry = (x.shape, pads, kernel_size, stride, divisor)
-        if x.dtype.kind != "f":  # integer images: torch's integer division (toward zero)
-            return np.trunc(total / divisor).astype(x.dtype)
+        if x.dtype.kind != "f":  # integer images: torch's integer division (toward zero),
+            q = np.floor_divide(total, divisor)  # exact, with no float rounding of huge sums
+            inexact = (q * divisor != total) & ((total < 0) != (divisor < 0))
+            return (q + inexact).astype(x.dtype)
         return total / divisor
 
     @staticmethod

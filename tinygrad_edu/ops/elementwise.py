@@ -82,8 +82,8 @@ class Mul(Function):
 class Div(Function):
     label = "DIV"
     math = Math.of("out = a / b",
-                   ("∂out/∂a = 1/b", "∂out/∂b = −a/b²"),
-                   ("∂L/∂a = g / b", "∂L/∂b = −g · a/b²"))
+                   ("∂out/∂a = 1/b", "∂out/∂b = −a/b² = −(a/b) / b"),
+                   ("∂L/∂a = g / b", "∂L/∂b = −g · (a/b) / b"))
 
     @staticmethod
     def forward(ctx, a, b):
@@ -94,13 +94,15 @@ class Div(Function):
     def backward(ctx, g):
         a, b = ctx.saved
         ga = unbroadcast(g / b, a.shape) if ctx.needs_input_grad[0] else None
-        gb = unbroadcast(-g * a / (b * b), b.shape) if ctx.needs_input_grad[1] else None
+        # as torch: (a/b)/b, not a/b², whose b² underflows to 0 (a = 0, b = 1e-30: 0, not nan)
+        gb = unbroadcast(-g * (a / b / b), b.shape) if ctx.needs_input_grad[1] else None
         return ga, gb
 
 
 class RDiv(Function):  # number / tensor
     label = "DIV"
-    math = Math.of("out = c / a", "∂out/∂a = −c/a²", "∂L/∂a = −g · c/a²")
+    math = Math.of("out = c / a", "∂out/∂a = −c/a² = −c · (1/a)²",
+                   "∂L/∂a = −g · c · (1/a)²")
 
     @staticmethod
     def forward(ctx, a, c):
@@ -111,7 +113,8 @@ class RDiv(Function):  # number / tensor
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved
-        return -g * ctx.c / (a * a), None
+        r = 1 / a  # as torch, which computes c / a as (1/a) · c: −(g·c) · (1/a)²
+        return -(g * ctx.c) * (r * r), None
 
 
 class Pow(Function):  # tensor ** number
@@ -194,13 +197,17 @@ class Remainder(Function):  # a % b (the sign of b, like Python's and torch's)
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.asarray(np.remainder(a, b))
+        out = np.asarray(np.remainder(a, b))
+        if out.dtype.kind == "f":  # a zero result has a's sign, as in torch (numpy gives b's)
+            out = np.where(out == 0, np.copysign(out, np.asarray(a).astype(out.dtype)), out)
+        return out
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved
         ga = unbroadcast(g, _shape(a)) if ctx.needs_input_grad[0] else None
-        gb = unbroadcast(-g * np.floor(a / b), b.shape) if ctx.needs_input_grad[1] else None
+        # ⌊a/b⌋ as torch's floor division computes it (numpy's is the same: exact for huge a)
+        gb = unbroadcast(-g * np.floor_divide(a, b), b.shape) if ctx.needs_input_grad[1] else None
         return ga, gb
 
 
@@ -266,7 +273,8 @@ class Sqrt(Function):
 
 class Abs(Function):
     label = "ABS"
-    math = Math.of("out = |a|", "∂out/∂a = sign(a)", "∂L/∂a = g · sign(a)")
+    math = Math.of("out = |a|", "∂out/∂a = sign(a)      (0 where a is nan)",
+                   "∂L/∂a = g · sign(a)      (0 where a is nan)")
 
     @staticmethod
     def forward(ctx, a):
@@ -276,7 +284,12 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved
-        return g * np.sign(a)
+        return g * sgn(a)
+
+
+def sgn(a):
+    """torch's sgn for real numbers: sign(a), with 0 where a is nan (numpy's sign gives nan)."""
+    return np.where(np.isnan(a), np.zeros((), a.dtype), np.sign(a))
 
 
 class Clamp(Function):
