@@ -1524,12 +1524,24 @@ def _settings(n, phases):
                     suppress_health_check=list(HealthCheck))
 
 
+def _reset_generators():
+    """Programs are drawn while torch runs them: random ops (dropout, rand, randperm) must
+    start from the same state whatever ran before in this process, or the programs differ."""
+    import random
+    random.seed(0)
+    np.random.seed(0)
+    if torch is not None:
+        torch.manual_seed(0)
+    tinygrad_edu.manual_seed(0)
+
+
 def fuzz(n_programs, seed=None, mode=None, focus=None, max_steps=4, progress=False):
     """Run ``n_programs`` random programs (deterministic: hypothesis derandomized, or
     ``seed``; ``mode``: only ordinary or only extreme ones; ``focus``: each program has that
     operation; ``max_steps``: operations per program); returns a Summary."""
     summary = Summary()
     start = time.perf_counter()
+    _reset_generators()
 
     @given(programs(mode, focus, max_steps))
     def one(program):

@@ -479,7 +479,8 @@ def test_numbers_that_fit_are_cut_or_wrapped_as_torch_does():
 @pytest.mark.parametrize("kwargs", [dict(unbiased=False, keepdim=True),
                                     dict(unbiased=False, correction=1),
                                     dict(unbiased=False), dict(keepdim=True),
-                                    dict(dim=0, unbiased=False, keepdim=True)])
+                                    dict(dim=0, unbiased=False, keepdim=True),
+                                    dict(dim=None, unbiased=False, keepdim=True)])
 @pytest.mark.parametrize("name", ["var", "std"])
 def test_var_std_overloads_like_torch(name, kwargs):
     import torch as real

@@ -671,7 +671,8 @@ def check_slice_steps(parts, shape):
                 raise ValueError("step must be greater than zero (torch has no negative steps: "
                                  "use x.flip(dim), or index with a reversed list of positions)")
             dim += 1
-        elif isinstance(k, int) and shape is not None and not -shape[dim] <= k < shape[dim]:
+        elif isinstance(k, int) and shape is not None and (
+                dim >= len(shape) or not -shape[dim] <= k < shape[dim]):
             return  # out of range: told by the indexing itself
         elif k is not None and not _is_scalar_bool(k):
             dim += 1
@@ -712,10 +713,10 @@ def check_kernel_dtype(kernel, dtype, allowed="f"):
                               f"(convert first, e.g. x.float())")
 
 
-def check_spread_overload(name, dim, has_unbiased, has_keepdim, has_correction):
+def check_spread_overload(name, has_dim, has_unbiased, has_keepdim, has_correction):
     """torch's var/std overloads: (unbiased), (dim, unbiased, keepdim) and
     (dim=None, *, correction, keepdim): without a dim, unbiased goes alone."""
-    if has_unbiased and (has_correction or (dim is None and has_keepdim)):
+    if has_unbiased and (has_correction or (not has_dim and has_keepdim)):
         given = ", ".join(k for k, on in (("unbiased=bool", has_unbiased),
                                           ("keepdim=bool", has_keepdim),
                                           ("correction=int", has_correction)) if on)

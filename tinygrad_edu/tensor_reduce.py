@@ -48,17 +48,18 @@ class TensorReduce:
         return R.Mean.apply(self, dim=self._reduce_dims(dim), keepdim=keepdim)
 
     @accepts_axis
-    def var(self, dim=None, unbiased=_UNSET, keepdim=_UNSET, correction=None):
+    def var(self, dim=_UNSET, unbiased=_UNSET, keepdim=_UNSET, correction=None):
         return self._spread(V.Var, "var", dim, unbiased, keepdim, correction)
 
     @accepts_axis
-    def std(self, dim=None, unbiased=_UNSET, keepdim=_UNSET, correction=None):
+    def std(self, dim=_UNSET, unbiased=_UNSET, keepdim=_UNSET, correction=None):
         return self._spread(V.Std, "std", dim, unbiased, keepdim, correction)
 
     def _spread(self, function, name, dim, unbiased, keepdim, correction):
         """var / std: Σ (x − mean)² / (n − correction), n the number of elements averaged."""
-        check_spread_overload(name, dim, unbiased is not _UNSET, keepdim is not _UNSET,
-                              correction is not None)
+        check_spread_overload(name, dim is not _UNSET, unbiased is not _UNSET,
+                              keepdim is not _UNSET, correction is not None)
+        dim = None if dim is _UNSET else dim
         unbiased = True if unbiased is _UNSET else unbiased
         keepdim = False if keepdim is _UNSET else keepdim
         check_spread_dtype(self._data.dtype)
