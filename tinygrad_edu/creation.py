@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from . import dtypes
-from .checks import check_arange, check_eye, check_fill_value, check_linspace, check_sizes
+from .checks_tensor import check_arange, check_eye, check_fill_value, check_linspace, check_sizes
 from .random import rng
 from .tensor import Tensor, as_array, check_device
 

@@ -17,7 +17,7 @@ import numpy as np
 from . import dtypes
 from ._repr import format_tensor
 from .autograd import engine
-from .checks import warn_non_leaf_grad
+from .checks_tensor import warn_non_leaf_grad
 from .device import CPU, Size, check_device, device  # noqa: F401  (re-exported)
 from .ops.elementwise import Cast
 from .tensor_inplace import TensorInPlace

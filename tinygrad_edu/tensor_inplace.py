@@ -6,7 +6,8 @@ import numpy as np
 from . import dtypes
 from .autograd import grad_mode
 from .ops.elementwise import Cast
-from .checks import check_fill_value, index_error
+from .checks_tensor import check_fill_value
+from .checks import index_error
 from .random import rng
 from .tensor_shape import index_key
 

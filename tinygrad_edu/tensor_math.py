@@ -9,10 +9,11 @@ import numpy as np
 
 from . import dtypes
 from . import tensor as _tensor  # the module: Tensor is looked up when called
-from .checks import (broadcasting, check_allclose, check_alpha, check_bitwise,
-                     check_broadcast, check_fill_value, check_int_divisor, check_int_power,
-                     check_mask, check_matmul, check_matmul_dtypes, check_not_bool, check_softmax_dtype, check_sub,
-                     check_tensor_argument, check_where_condition)
+from .checks import (broadcasting, check_broadcast, check_matmul, check_matmul_dtypes,
+                     check_softmax_dtype)
+from .checks_tensor import (check_allclose, check_alpha, check_bitwise, check_fill_value,
+                            check_int_divisor, check_int_power, check_mask, check_not_bool,
+                            check_sub, check_tensor_argument, check_where_condition)
 from .ops import activation_ops as A
 from .ops import elementwise as E
 from .ops import linalg as L

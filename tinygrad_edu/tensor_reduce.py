@@ -5,9 +5,10 @@ import math
 
 import numpy as np
 
-from .checks import (check_dims, check_not_bool, check_picks_from, check_reduce_dims,
-                     check_spread_overload,
-                     check_spread_dtype, refuse_dim_none, scalar_name, warn_dof)
+from .checks import check_dims, scalar_name
+from .checks_tensor import (check_not_bool, check_picks_from, check_reduce_dims,
+                            check_spread_overload, check_spread_dtype, refuse_dim_none,
+                            warn_dof)
 from .ops import reduce as R
 from .ops import variance as V
 from .tensor_math import accepts_axis, maximum, minimum

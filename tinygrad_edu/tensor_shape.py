@@ -7,8 +7,8 @@ import warnings
 import numpy as np
 
 from . import dtypes
-from .checks import (check_cat, check_cat_dims, check_expand, check_flatten, check_slice_steps,
-                     check_stack, index_error, reshaped)
+from .checks import check_cat, check_stack, index_error, reshaped
+from .checks_tensor import check_cat_dims, check_expand, check_flatten, check_slice_steps
 from .ops import shape as S
 from .ops.grad_fn_names import renamed
 from .tensor_math import accepts_axis

@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 
-from .. import checks
+from .. import checks, checks_nn, checks_tensor
 from ..ops import activation_ops as A
 from ..ops import conv_ops as C
 from ..ops import linalg as L
@@ -26,7 +26,7 @@ def _pair(v):
 def relu(input, inplace=False):
     """torch.nn.functional.relu: max(x, 0). (``inplace`` gives the same numbers in a new
     tensor: this engine does not rewrite tensors that are part of a graph.)"""
-    checks.check_not_bool("relu", input._data.dtype)
+    checks_tensor.check_not_bool("relu", input._data.dtype)
     return A.Relu.apply(input)
 
 
@@ -74,7 +74,7 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 def linear(input, weight, bias=None):
     """torch.nn.functional.linear: y = x @ Wᵀ + b, one fused node (torch's AddmmBackward0)."""
     if bias is not None:
-        checks.check_linear_dtypes(input._data, weight._data, bias._data)
+        checks_nn.check_linear_dtypes(input._data, weight._data, bias._data)
     if input._data.dtype != weight._data.dtype:
         names = {"float32": "float", "float64": "double", "int64": "long int"}
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
@@ -85,7 +85,7 @@ def linear(input, weight, bias=None):
     if bias is None:
         checks.check_matmul_dtypes(input, weight.detach().t())
     else:
-        checks.check_linear_bias(input._data.shape, weight._data.shape, bias._data.shape)
+        checks_nn.check_linear_bias(input._data.shape, weight._data.shape, bias._data.shape)
     return L.Linear.apply(input, weight, bias)
 
 
@@ -118,10 +118,10 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     pads = _conv_padding(padding, weight, stride, dilation)
     batched = input.dim() == 4
     x = input if batched else input.unsqueeze(0)
-    checks.check_conv(x._data, weight._data, None if bias is None else bias._data, pads, dilation,
-                      groups)
+    checks_nn.check_conv(x._data, weight._data, None if bias is None else bias._data, pads,
+                         dilation, groups)
     if x._data.size and weight._data.size:
-        checks.check_kernel_dtype("slow_conv2d_cpu", x._data.dtype, "fiu")
+        checks_nn.check_kernel_dtype("slow_conv2d_cpu", x._data.dtype, "fiu")
     out = C.Conv2d.apply(x, weight, bias, stride=stride, padding=pads, dilation=dilation,
                          groups=groups)
     return out if batched else out.squeeze(0)
@@ -143,7 +143,7 @@ def _pool_args(input, kernel_size, stride, padding, dilation, name):
 
 
 def _pool_checked(input, k, s, p, d, ceil_mode):
-    checks.check_pool_output(input._data.shape, k, s, p, d, ceil_mode)
+    checks_nn.check_pool_output(input._data.shape, k, s, p, d, ceil_mode)
     return input
 
 
@@ -152,7 +152,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     """torch.nn.functional.max_pool2d: the largest value of each window (stride defaults to
     the kernel size: windows side by side)."""
     k, s, p, d = _pool_args(input, kernel_size, stride, padding, dilation, "max_pool2d")
-    checks.check_kernel_dtype("max_pool2d", input._data.dtype, "fiu")
+    checks_nn.check_kernel_dtype("max_pool2d", input._data.dtype, "fiu")
     out = C.MaxPool2d.apply(_pool_checked(input, k, s, p, d, ceil_mode), kernel_size=k, stride=s, padding=p, dilation=d,
                             ceil_mode=ceil_mode)
     if not return_indices:
@@ -166,7 +166,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     """torch.nn.functional.avg_pool2d: the mean of each window."""
     k, s, p, _ = _pool_args(input, kernel_size, stride, padding, 1, "avg_pool2d")
     _pool_checked(input, k, s, p, (1, 1), ceil_mode)   # torch checks the sizes first
-    checks.check_kernel_dtype("avg_pool2d", input._data.dtype, "f,int64")
+    checks_nn.check_kernel_dtype("avg_pool2d", input._data.dtype, "f,int64")
     return C.AvgPool2d.apply(input, kernel_size=k, stride=s, padding=p, ceil_mode=ceil_mode,
                              count_include_pad=count_include_pad,
                              divisor_override=divisor_override)
@@ -209,14 +209,14 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     reduction = get_reduction(size_average, reduce, reduction)
     if input._data.dtype.kind != "f" and target._data.dtype.kind != "f":
         checks.check_broadcast(input._data.shape, target._data.shape)
-        checks.check_kernel_dtype("mse_cpu", np.promote_types(input._data.dtype,
+        checks_nn.check_kernel_dtype("mse_cpu", np.promote_types(input._data.dtype,
                                                                target._data.dtype))
     if input._data.dtype.kind != "f":  # int input, float target: torch promotes to the float
         input = input.to(target.dtype)
     if target._data.dtype.kind != "f":
         target = target.to(input.dtype)
     if weight is None:
-        checks.warn_mse_broadcast(input._data.shape, target._data.shape)
+        checks_nn.warn_mse_broadcast(input._data.shape, target._data.shape)
         return checks.broadcasting(LS.MSELoss, input, target, reduction=reduction)
     if weight.shape != input.shape:
         raise ValueError("Weights and input must have the same size.")
@@ -239,7 +239,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     probabilities p in [0, 1] (apply sigmoid first)."""
     reduction = get_reduction(size_average, reduce, reduction)
     _float_target(input, target, "binary_cross_entropy")
-    checks.check_bce(input._data, target._data, _array(weight))
+    checks_nn.check_bce(input._data, target._data, _array(weight))
     return LS.BCELoss.apply(input, target, weight=_array(weight), reduction=reduction)
 
 
@@ -248,8 +248,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     """torch.nn.functional.binary_cross_entropy_with_logits: sigmoid + BCE in one stable
     step, on raw scores (logits)."""
     reduction = get_reduction(size_average, reduce, reduction)
-    checks.check_same_size(input._data, target._data)
-    checks.check_kernel_dtype("log_sigmoid_cpu", input._data.dtype)
+    checks_nn.check_same_size(input._data, target._data)
+    checks_nn.check_kernel_dtype("log_sigmoid_cpu", input._data.dtype)
     _float_target(input, target, "binary_cross_entropy_with_logits")
     return LS.BCEWithLogitsLoss.apply(input, target, weight=_array(weight),
                                       pos_weight=_array(pos_weight), reduction=reduction)
@@ -268,8 +268,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     """torch.nn.functional.nll_loss: -input[i, target[i]] (input holds log-probabilities,
     e.g. from log_softmax)."""
     reduction = get_reduction(size_average, reduce, reduction)
-    checks.check_class_targets(input._data, target._data, ignore_index, _array(weight))
-    checks.check_kernel_dtype("nll_loss_out_frame", input._data.dtype)
+    checks_nn.check_class_targets(input._data, target._data, ignore_index, _array(weight))
+    checks_nn.check_kernel_dtype("nll_loss_out_frame", input._data.dtype)
     return LS.NLLLoss.apply(input, _class_target(input, target), weight=_array(weight),
                             ignore_index=ignore_index, reduction=reduction)
 
@@ -283,14 +283,14 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     x = input._data
     if x.shape == target._data.shape:  # class probabilities, one row per sample
-        checks.check_probability_targets(x, target._data, ignore_index, _array(weight))
+        checks_nn.check_probability_targets(x, target._data, ignore_index, _array(weight))
         checks.check_softmax_dtype("log_softmax", x.dtype, 1 if x.ndim > 1 else 0, x.ndim,
                                    x.size)
         n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
         if label_smoothing > 0:
             target = target * (1 - label_smoothing) + label_smoothing / n_classes
         if weight is None:
-            checks.check_soft_targets(input._data, target._data)
+            checks_nn.check_soft_targets(input._data, target._data)
             return LS.SoftCrossEntropyLoss.apply(input, target, reduction=reduction)
         else:  # -Σ_c w_c·y_c·log p_c per row
             dim = 1 if input.dim() > 1 else 0
@@ -299,7 +299,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                    else -rows.sum() / rows.numel())
         return renamed(out, "DivBackward1" if reduction == "mean" else "NegBackward0")
     checks.check_softmax_dtype("log_softmax", x.dtype, 1 if x.ndim > 1 else 0, x.ndim, x.size)
-    checks.check_class_targets(x, target._data, ignore_index, _array(weight))
+    checks_nn.check_class_targets(x, target._data, ignore_index, _array(weight))
     target = _class_target(input, target)
     n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
     if label_smoothing == 0:
