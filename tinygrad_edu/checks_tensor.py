@@ -208,18 +208,16 @@ def check_linspace(steps):
         raise RuntimeError("number of steps must be non-negative")
 
 
-def warn_non_leaf_grad(caller):
-    """Reading .grad of a non-leaf (w after w = w - lr * w.grad) gives None: torch warns. Not
-    when ``caller`` (a module name) is the engine or viz, which look at every graph tensor."""
-    if not caller.startswith(("tinygrad_edu.", "viz.")):
-        warnings.warn(
-            "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
-            ".grad attribute won't be populated during autograd.backward(). If you indeed want "
-            "the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the "
-            "non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access "
-            "the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more "
-            "information. (After w = w - lr * w.grad, w is a new non-leaf: update in place "
-            "under torch.no_grad(), w -= lr * w.grad, or use w.data.)", UserWarning, stacklevel=3)
+def warn_non_leaf_grad():
+    """Reading .grad of a non-leaf (w after w = w - lr * w.grad) gives None: torch warns."""
+    warnings.warn(
+        "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
+        ".grad attribute won't be populated during autograd.backward(). If you indeed want "
+        "the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the "
+        "non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access "
+        "the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more "
+        "information. (After w = w - lr * w.grad, w is a new non-leaf: update in place "
+        "under torch.no_grad(), w -= lr * w.grad, or use w.data.)", UserWarning, stacklevel=3)
 
 
 def check_allclose(a, b):

@@ -10,7 +10,6 @@ The methods come in five files, one concern each: this one holds the tensor itse
 activations, comparisons; ``tensor_reduce.py`` sum/mean/var/std/max/argmax...;
 ``tensor_shape.py`` reshaping and indexing; ``tensor_inplace.py`` the in-place updates.
 """
-import sys
 
 import numpy as np
 
@@ -64,10 +63,10 @@ class Tensor(TensorMath, TensorReduce, TensorShape, TensorInPlace):
     @property
     def grad(self):
         """dLoss/dThis after backward. Only leaves keep it (and non-leaves that asked with
-        retain_grad()): reading it on another non-leaf gives None, with torch's warning (not
-        when the engine or viz reads it: they look at every tensor of a graph)."""
+        retain_grad()): reading it on another non-leaf gives None, with torch's warning.
+        (The engine and viz, which look at every tensor of a graph, read ``_grad``.)"""
         if self._grad is None and self.grad_fn is not None and self.grad_fn.retained is None:
-            warn_non_leaf_grad(sys._getframe(1).f_globals.get("__name__", ""))
+            warn_non_leaf_grad()
         return self._grad
 
     @grad.setter

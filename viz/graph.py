@@ -110,7 +110,8 @@ class EduAdapter:
 
     @staticmethod
     def grad(tensor):
-        return None if tensor.grad is None else tensor.grad._data
+        g = tensor._grad  # the stored gradient, without the warning .grad gives on non-leaves
+        return None if g is None else g._data
 
     @staticmethod
     def requires_grad(tensor):

@@ -57,8 +57,9 @@ def _record_backward(loss, graph, gradient):
                               for x in input_grads)))
 
     # each .grad: the Tensor, the array it holds, and a copy of the numbers in that array
-    saved = [(t, t.grad, None if t.grad is None else t.grad._data,
-              None if t.grad is None else np.array(t.grad._data, copy=True))
+    # (``_grad``: the stored gradient, read without the warning .grad gives on non-leaves)
+    saved = [(t, t._grad, None if t._grad is None else t._grad._data,
+              None if t._grad is None else np.array(t._grad._data, copy=True))
              for t in _graph_tensors(loss, graph)]
     try:
         run_backward(loss, gradient, retain_graph=True, trace=trace)
