@@ -209,6 +209,8 @@ def check_linear_dtypes(x, w, bias):
 
 def check_linear_bias(x_shape, w_shape, b_shape):
     """addmm expands the bias to (rows, out_features), rows = all of x's leading dims."""
+    if len(b_shape) == 1 and b_shape[0] == w_shape[0]:
+        return   # a layer's own bias: the common case, checked without the arithmetic
     target = [int(np.prod(x_shape[:-1])), w_shape[0]]
     if len(b_shape) > 2:
         return
