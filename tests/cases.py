@@ -13,9 +13,10 @@ Python numbers). The same case runs on tinygrad_edu and on real torch:
   - test_cases_coverage.py: every Function subclass of the package shows up in the graph of
                             some case (``nodes_of``), so a new operation needs a case here.
 
-The table lives in cases_tensor.py (tensor operations) and cases_nn.py (torch.nn.functional,
-networks). To add an operation, add a ``C(name, fn, *inputs, **options)`` line there. Give a
-range where the operation needs one (``low``/``high`` for every shape input, or a spec
+The table lives in cases_tensor.py (tensor operations), cases_nn.py (torch.nn.functional,
+networks), cases_functions.py, cases_index.py and cases_layers.py (the ops the tutorials,
+Zero to Hero and d2l add). To add an operation, add a ``C(name, fn, *inputs, **options)``
+line there. Give a range where the operation needs one (``low``/``high`` for every shape input, or a spec
 object for one input): a log's argument, a denominator, probabilities, no kink of
 abs/relu/clamp and no tie of max/min within the finite-difference step.
 """
@@ -23,11 +24,14 @@ import numpy as np
 
 import tinygrad_edu
 from tinygrad_edu.autograd import Function
+from cases_functions import FUNCTION_CASES
+from cases_index import INDEX_CASES
+from cases_layers import LAYER_CASES
 from cases_nn import NN_CASES
 from cases_tensor import TENSOR_CASES
 from specs import Case, make_inputs, make_tensors  # noqa: F401 (Case: for readers' imports)
 
-CASES = TENSOR_CASES + NN_CASES
+CASES = TENSOR_CASES + NN_CASES + FUNCTION_CASES + INDEX_CASES + LAYER_CASES
 BY_NAME = {case.name: case for case in CASES}
 
 

@@ -31,7 +31,10 @@ eq, equal, allclose = _T.eq, _T.equal, _T.allclose
 reshape, flatten, squeeze, unsqueeze = _T.reshape, _T.flatten, _T.squeeze, _T.unsqueeze
 transpose, t, permute, numel, is_floating_point = (
     _T.transpose, _T.t, _T.permute, _T.numel, _T.is_floating_point)
-del _T
+from .tensor_functions import TORCH_FUNCTIONS as _F1  # noqa: E402
+from .tensor_index import TORCH_FUNCTIONS as _F2  # noqa: E402
+globals().update({name: getattr(_T, name) for name in _F1 + _F2})  # torch.sin is Tensor.sin
+del _T, _F1, _F2
 
 
 def is_tensor(obj):

@@ -19,6 +19,8 @@ from .autograd import engine
 from .checks_tensor import warn_non_leaf_grad
 from .device import CPU, Size, check_device, device  # noqa: F401  (re-exported)
 from .ops.elementwise import Cast
+from .tensor_functions import TensorFunctions
+from .tensor_index import TensorIndex
 from .tensor_inplace import TensorInPlace
 from .tensor_math import TensorMath
 from .tensor_reduce import TensorReduce
@@ -27,7 +29,7 @@ from .tensor_shape import TensorShape, index_key  # noqa: F401  (index_key: re-e
 _DEFAULT_DTYPES = (np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.bool_))
 
 
-class Tensor(TensorMath, TensorReduce, TensorShape, TensorInPlace):
+class Tensor(TensorMath, TensorFunctions, TensorReduce, TensorShape, TensorIndex, TensorInPlace):
     __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "__weakref__")
 
     def __init__(self, *args):

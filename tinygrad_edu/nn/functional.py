@@ -329,3 +329,6 @@ def _class_view(weight, input):
     """Class weights shaped to broadcast along the class axis of ``input``."""
     return weight.reshape((-1,) + (1,) * (input.dim() - 2)) if input.dim() > 1 else weight
 
+
+
+from .functional_layers import *  # noqa: E402,F401,F403  (embedding, layer_norm, gelu, ...)
