@@ -37,6 +37,14 @@ class TensorInPlace:
             raise RuntimeError("in-place operations on tensors that are part of a graph are not "
                                "supported by tinygrad_edu; write y = f(x) instead of changing x")
 
+    def _inplace_from(self, compute):
+        """x.op_(...): ``compute(x)`` gives the new value as a Tensor (out of place: x.scatter
+        for x.scatter_), which is then written into x itself."""
+        new = compute(self)
+        if new._requires_grad and grad_mode.is_grad_enabled():
+            self._check_inplace()
+        return self._update(new._data, new._data)
+
     def _inplace(self, value):
         self._check_inplace()
         value = value._data if isinstance(value, TensorInPlace) else value

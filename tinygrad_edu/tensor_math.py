@@ -22,11 +22,14 @@ from .ops.grad_fn_names import renamed
 
 
 def accepts_axis(fn):
-    """torch also accepts NumPy's name ``axis=`` for ``dim=`` (the course writes both)."""
+    """torch also accepts NumPy's names ``axis=`` for ``dim=`` and ``keepdims=`` for
+    ``keepdim=`` (the course and d2l write both)."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         if "axis" in kwargs:
             kwargs["dim"] = kwargs.pop("axis")
+        if "keepdims" in kwargs:
+            kwargs["keepdim"] = kwargs.pop("keepdims")
         return fn(*args, **kwargs)
     return wrapper
 

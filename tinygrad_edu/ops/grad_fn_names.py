@@ -10,6 +10,7 @@ import numpy as np
 
 from . import activation_ops as A, conv_ops as C, elementwise as E, linalg as L
 from . import loss_ops as LS, reduce as R, shape as S
+from . import index_ops, layer_ops, math_ops, norm_ops
 
 FIXED = {
     E.RSub: "RsubBackward1", E.RDiv: "MulBackward0",   # torch computes c / a as (1/a) · c
@@ -25,6 +26,8 @@ FIXED = {
     C.AvgPool2d: "AvgPool2DBackward0",
     C.Dropout: "MulBackward0",                          # torch's dropout is input * mask
 }
+for _module in (math_ops, index_ops, norm_ops, layer_ops):  # each lists its own exceptions
+    FIXED.update(_module.TORCH_NAMES)
 
 _MATMUL = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4",
            (2, 2): "MmBackward0"}   # batched products end in a reshape: UnsafeViewBackward0

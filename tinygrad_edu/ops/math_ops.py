@@ -1,0 +1,7 @@
+"""More elementwise math: trigonometric and hyperbolic functions, logarithms in other bases, rounding and signs; and the reductions prod, logsumexp, cumsum, norm."""
+import numpy as np  # noqa: F401
+
+from ..autograd.function import Function, Math  # noqa: F401
+
+# torch's grad_fn name where it is not <ClassName>Backward0 (read by grad_fn_names.py)
+TORCH_NAMES = {}
