@@ -23,7 +23,7 @@ abs/relu/clamp and no tie of max/min within the finite-difference step.
 import numpy as np
 
 import tinygrad_edu
-from tinygrad_edu.autograd import Function
+from tinygrad_edu.autograd.function import Function
 from cases_functions import FUNCTION_CASES
 from cases_index import INDEX_CASES
 from cases_layers import LAYER_CASES

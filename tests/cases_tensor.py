@@ -196,4 +196,21 @@ TENSOR_CASES = [
                                            a[1, :, a[1, 0] > 0]], (2, 3, 4, 5)),
     C("cat_onto_empty", lambda torch, a: [torch.cat([torch.zeros(0), a]),
                                           torch.cat([a, torch.zeros(0)], 1)], (2, 3)),
+    # in-place changes inside a graph (autograd/versions.py): each returns a new version
+    C("inplace_assign", lambda torch, a, v: _assigned(a * 1, v), (3, 4), (4,)),
+    C("inplace_arithmetic", lambda torch, a, w, b: _updated(a @ w, b, a), (3, 3), (3, 3), (3,)),
 ]
+
+
+def _assigned(h, v):
+    h[0] = v                   # CopySlices
+    h[h > 0.5] = 0.25          # IndexPutBackward0
+    h[1:, :2] += v[:2]         # through a view
+    return h
+
+
+def _updated(out, b, a):
+    out += b                   # makemore's Linear: MM saved its inputs, not out
+    out.mul_(a)
+    out.copy_(out.tanh() * 2)  # CopyBackwards
+    return out

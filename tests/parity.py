@@ -49,7 +49,7 @@ def grad_fn_name(t):
         return None
     if isinstance(t, torch.Tensor):
         return type(t.grad_fn).__name__
-    return t.grad_fn.name()
+    return t.grad_fn.short_name()
 
 
 def assert_same(ours, theirs, rtol=None, atol=None, what="output", check_dtype=True):

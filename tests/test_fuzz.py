@@ -37,13 +37,6 @@ def _failure(summary, keys):
            f"(minimal ones: make fuzz, or python tests/fuzz.py --focus OP --shrink)"
 
 
-KNOWN_OPEN = pytest.mark.xfail(strict=True, reason=(
-    "issue 11 is open: at the fixed seed the fuzzer still finds nll_loss on a 0-class "
-    "image-shaped input (torch: size mismatch; 10 programs), remainder's gradient through a "
-    "step slice (torch: nan; 5) and one linear raise-vs-compute. strict: once they are "
-    "fixed this xfail fails, and the marker must go"))
-
-
 @pytest.fixture(scope="module")
 def report():
     """The budget run in a fresh interpreter: programs are drawn while torch runs them, so
@@ -62,7 +55,6 @@ def _count(block):
     return int(re.match(r"(\d+) mismatches", block).group(1))
 
 
-@KNOWN_OPEN
 def test_ordinary_programs_agree_with_torch(report):
     text, blocks = report
     assert int(re.search(r"ordinary (\d+)", text).group(1)) >= PROGRAMS // 2

@@ -70,7 +70,7 @@ class WrongCube(Function):
 
     @staticmethod
     def backward(ctx, g):
-        (x,) = ctx.saved
+        (x,) = ctx.saved_tensors
         return g * 2 * x * x
 
 
@@ -98,7 +98,7 @@ class SwappedInputs(Function):
 
     @staticmethod
     def backward(ctx, g):
-        a, b = ctx.saved
+        a, b = ctx.saved_tensors
         return g * 2 * a * b, g * b * b
 
 

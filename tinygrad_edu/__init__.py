@@ -4,14 +4,16 @@ __version__ = "0.1.0"
 
 from .dtypes import (  # noqa: F401
     dtype, float32, float64, float16, int64, int32, int16, int8, uint8, bool,
-    float, double, half, long, int, short)
+    float, double, half, long, int, short, set_default_dtype, get_default_dtype)
 from .tensor import Tensor, Size, device  # noqa: F401
 from .creation import (  # noqa: F401
     tensor, as_tensor, from_numpy, zeros, ones, empty, full, eye, arange, linspace,
     zeros_like, ones_like, full_like, empty_like, rand, randn, rand_like, randn_like,
-    randint, randperm, FloatTensor, DoubleTensor, LongTensor, IntTensor, BoolTensor, ByteTensor)
+    randint, randperm, FloatTensor, DoubleTensor, LongTensor, IntTensor, BoolTensor, ByteTensor,
+    set_default_device, get_default_device)
 from .random import (  # noqa: F401
-    Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator)
+    Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator,
+    normal, multinomial)
 from .autograd.grad_mode import (  # noqa: F401
     no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode)
 
@@ -33,8 +35,9 @@ transpose, t, permute, numel, is_floating_point = (
     _T.transpose, _T.t, _T.permute, _T.numel, _T.is_floating_point)
 from .tensor_functions import TORCH_FUNCTIONS as _F1  # noqa: E402
 from .tensor_index import TORCH_FUNCTIONS as _F2  # noqa: E402
-globals().update({name: getattr(_T, name) for name in _F1 + _F2})  # torch.sin is Tensor.sin
-del _T, _F1, _F2
+from .tensor_counting import TORCH_FUNCTIONS as _F3, meshgrid  # noqa: E402,F401
+globals().update({name: getattr(_T, name) for name in _F1 + _F2 + _F3})  # torch.sin: Tensor.sin
+del _T, _F1, _F2, _F3
 
 
 def is_tensor(obj):

@@ -74,6 +74,9 @@ def check_matmul(a_shape, b_shape):
 
 def check_linear(x_shape, w_shape):
     """x @ Wᵀ needs x's last dim to be W's in_features (torch names the flattened x)."""
+    if len(x_shape) == 0 or len(w_shape) == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
+                           f"{len(x_shape)}D and {len(w_shape)}D")
     if tuple(x_shape[-1:]) != tuple(w_shape[1:]):
         rows = (int(np.prod(x_shape[:-1])),) + tuple(x_shape[-1:])
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
@@ -163,6 +166,13 @@ def check_softmax_dtype(name, dtype, dim, ndim, numel):
     raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(dtype)}\'')
 
 
+def _rows_fold(x):
+    """Whether a stack (…, n, k) can be seen as one (rows, k) matrix without copying: its
+    leading dims are laid out one after the other (not a broadcast or a transposed stack)."""
+    strides = [st // x.itemsize for st in x.strides]
+    return all(strides[i] == strides[i + 1] * x.shape[i + 1] for i in range(x.ndim - 2))
+
+
 def check_matmul_dtypes(a, b):
     """torch multiplies matrices of one dtype only: int @ float, float64 @ float32, ... raise,
     with the message of the kernel torch picks for those shapes; and it has no bool kernels
@@ -188,6 +198,8 @@ def check_matmul_dtypes(a, b):
     # which kernel torch picks: bmm for stacks on the right (unless folded: a needs a grad,
     # or a vector times an empty stack), else addmm / addmv on the folded rows
     bmm = y.ndim >= 3 and (x.ndim >= 3 or not (grad or (x.ndim == 1 and empty)))
+    if x.ndim >= 3 and y.ndim <= 2 and not getattr(b, "_requires_grad", False) and x.size:
+        bmm = not _rows_fold(x)  # a stack on the left folds into rows only without a copy
     if bmm:
         if empty:
             return None if same else y.dtype

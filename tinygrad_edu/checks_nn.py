@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from .checks import _TYPE_NAMES, scalar_name, size
+from .checks import _CPP, scalar_name, size
 
 
 # -- losses ------------------------------------------------------------------------------------
@@ -19,13 +19,20 @@ def warn_mse_broadcast(x_shape, y_shape):
                       stacklevel=4)
 
 
-def check_bce(x, y, weight=None):
-    """binary_cross_entropy's arguments, in torch's order: the shapes, the weight (it must
-    broadcast to the input's shape, no larger), then every probability in [0, 1]."""
+def check_bce_shape(x, y):
+    """binary_cross_entropy's first check (before the dtypes): one target per input."""
     if x.shape != y.shape:
         raise ValueError(f"Using a target size ({size(y.shape)}) that is different to the "
                          f"input size ({size(x.shape)}) is deprecated. Please ensure they "
                          f"have the same size.")
+
+
+def check_bce(x, y, weight=None):
+    """binary_cross_entropy's arguments, in torch's order: the shapes, (the dtypes match,
+    checked by the caller) a float kernel, the weight (it must broadcast to the input's
+    shape, no larger), then every probability in [0, 1]."""
+    check_bce_shape(x, y)
+    check_kernel_dtype("binary_cross_entropy", x.dtype)
     shape = None if weight is None else broadcast_shapes(y.shape, weight.shape)
     bad = ~((x >= 0) & (x <= 1)) | ~((y >= 0) & (y <= 1))   # nan fails both comparisons
     if bad.any():
@@ -100,8 +107,11 @@ def check_class_targets(x, target, ignore_index, weight=None):
         _check_class_dtype(target)
         if weight is not None and weight.size != n_classes:
             raise RuntimeError("weight tensor should be defined either for all or no classes")
-        if ts[1:] != xs[2:]:
-            raise RuntimeError(f"size mismatch (got input: {list(xs)} , target: {list(ts)}")
+        xs4, ts4 = _image_views(xs, ts, x.size, target.size)
+        if ts4[1:] != xs4[2:] or ts4[0] != xs4[0]:
+            raise RuntimeError(f"size mismatch (got input: {list(xs4)} , target: {list(ts4)}")
+    check_kernel_dtype("nll_loss_out_frame" if x.ndim <= 2 else "nll_loss2d_forward_out_frame",
+                       x.dtype)
     if weight is not None and weight.dtype != x.dtype:
         raise RuntimeError(f"expected scalar type {scalar_name(x.dtype)} but found "
                            f"{scalar_name(weight.dtype)} (class weights need the input's dtype)")
@@ -113,6 +123,18 @@ def check_class_targets(x, target, ignore_index, weight=None):
         valid = f"valid targets are 0..{n_classes - 1}" if n_classes else "no valid target"
         raise IndexError(f"Target {bad[0]} is out of bounds. There are {n_classes} classes "
                          f"({valid})")
+
+
+def _image_views(xs, ts, x_size, t_size):
+    """The shapes torch checks an image-shaped loss on: a 4-D input as it is; any other
+    (N, C, d1, ...) as (N, C, 1, d1·...) and its target as (N, 1, d1·...), or, when empty,
+    as (N, C, 0, 0) and (N, 0, 0). So a 0-class input with a non-empty target mismatches."""
+    if len(xs) == 4:
+        return tuple(xs), tuple(ts)
+    n, c = xs[0], xs[1]
+    x4 = (n, c, 1, x_size // max(n * c, 1)) if x_size else (n, c, 0, 0)
+    t4 = (n, 1, t_size // max(n, 1)) if t_size else (n, 0, 0)
+    return x4, t4
 
 
 def _check_class_dtype(target):
@@ -153,7 +175,7 @@ def check_pool_output(shape, kernel, stride, padding, dilation, ceil_mode):
     if oh <= 0 or ow <= 0:
         c = shape[-3] if len(shape) >= 3 else 1
         raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: "
-                           f"({c}x{max(oh, 0)}x{max(ow, 0)}). Output size is too small")
+                           f"({c}x{oh}x{ow}). Output size is too small")
 
 
 def _type(a):
@@ -162,13 +184,12 @@ def _type(a):
 
 
 def check_conv(x, weight, bias, padding, dilation, groups):
-    if x.dtype != weight.dtype:
-        raise RuntimeError(f"Input type ({_type(x)}) and weight type ({_type(weight)}) should be "
-                           f"the same (convert one, e.g. x.float())")
+    """conv2d's arguments in torch's order: the bias's dtype, the shapes (groups, channels,
+    kernel against the padded input), an input with nothing to slide over (only a zero
+    batch or zero channels have an empty result), then the weight's dtype."""
     if bias is not None and bias.dtype != x.dtype:
-        raise RuntimeError(f"Input type ({_TYPE_NAMES.get(x.dtype.name, x.dtype.name)}) and bias"
-                           f" type ({_TYPE_NAMES.get(bias.dtype.name, bias.dtype.name)}) should "
-                           f"be the same")
+        raise RuntimeError(f"Input type ({_CPP.get(x.dtype.name, x.dtype.name)}) and bias type "
+                           f"({_CPP.get(bias.dtype.name, bias.dtype.name)}) should be the same")
     if weight.shape[0] % groups:
         raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
                            f"at dimension 0, but got weight of size {list(weight.shape)} instead")
@@ -182,6 +203,12 @@ def check_conv(x, weight, bias, padding, dilation, groups):
         raise RuntimeError(f"Calculated padded input size per channel: ({padded[0]} x "
                            f"{padded[1]}). Kernel size: ({kernel[0]} x {kernel[1]}). Kernel size "
                            f"can't be greater than actual input size")
+    if x.size == 0 and x.shape[0] and x.shape[1]:   # an image of height or width 0
+        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got "
+                           f"input shape: {list(x.shape)}")
+    if x.dtype != weight.dtype:
+        raise RuntimeError(f"Input type ({_type(x)}) and weight type ({_type(weight)}) should be "
+                           f"the same (convert one, e.g. x.float())")
 
 
 def check_linear_dtypes(x, w, bias):
@@ -189,6 +216,7 @@ def check_linear_dtypes(x, w, bias):
     first ("self and mat2"), then x against W; bools have no kernel, and an empty product
     of bools adds an int zero to the bias (Long, which cannot become Bool). x, w, bias:
     arrays."""
+    check_linear_dims(x.ndim, w.ndim)
     if bias is None:
         return
     if bias.dtype != w.dtype:
@@ -205,6 +233,13 @@ def check_linear_dtypes(x, w, bias):
                                       "first, e.g. x.float())")
         if x.shape[-1] == 0 and w.shape[0] != 0 and int(np.prod(x.shape[:-1])) != 0:
             raise RuntimeError("result type Long can't be cast to the desired output type Bool")
+
+
+def check_linear_dims(x_ndim, w_ndim):
+    """F.linear refuses a 0-d input or weight before anything else."""
+    if x_ndim == 0 or w_ndim == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
+                           f"{x_ndim}D and {w_ndim}D")
 
 
 def check_linear_bias(x_shape, w_shape, b_shape):

@@ -237,25 +237,33 @@ def check_cat_dims(arrays):
 
 
 def check_slice_steps(parts, shape):
-    """torch has no negative slice steps; it reports index errors met first in the key."""
-    used = sum(1 for k in parts if k is not None and k is not Ellipsis and not _is_scalar_bool(k))
+    """torch has no negative slice steps. It reads the key from left to right: an int out of
+    range, a zero step and a negative step are reported in the order they come (index
+    tensors are checked later), after a key with too many indices."""
+    used = sum(k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 1
+               for k in parts if k is not None and k is not Ellipsis and not _is_scalar_bool(k))
     if shape is not None and used > len(shape) and len(parts) > 1:
         return  # too many indices (torch checks a lone slice's step first)
-    if any(isinstance(k, slice) and isinstance(k.step, int) and not isinstance(k.step, bool)
-           and k.step == 0 for k in parts):
-        raise ValueError("slice step cannot be zero")
     dim = 0
     for k in parts:
         if k is Ellipsis:
             dim += len(shape) - used if shape is not None else 0
         elif isinstance(k, slice):
-            if isinstance(k.step, int) and k.step < 0:
+            step = k.step
+            if isinstance(step, int) and not isinstance(step, bool) and step == 0:
+                raise ValueError("slice step cannot be zero")
+            if isinstance(step, int) and step < 0:
                 raise ValueError("step must be greater than zero (torch has no negative steps: "
                                  "use x.flip(dim), or index with a reversed list of positions)")
             dim += 1
-        elif isinstance(k, int) and shape is not None and (
+        elif isinstance(k, int) and not isinstance(k, bool) and shape is not None and (
                 dim >= len(shape) or not -shape[dim] <= k < shape[dim]):
-            return  # out of range: told by the indexing itself
+            if dim >= len(shape):
+                return  # too many indices: told by the indexing itself
+            raise IndexError(f"index {k} is out of bounds for dimension {dim} with size "
+                             f"{shape[dim]}")
+        elif isinstance(k, np.ndarray) and k.dtype == np.bool_:
+            dim += k.ndim
         elif k is not None and not _is_scalar_bool(k):
             dim += 1
 

@@ -7,7 +7,7 @@ import numpy as np
 from . import dtypes
 from .checks_tensor import check_arange, check_eye, check_fill_value, check_linspace, check_sizes
 from .random import rng
-from .tensor import Tensor, as_array, check_device
+from .tensor import CPU, Tensor, as_array, check_device
 
 
 def _new(array, dtype=None, device=None, requires_grad=False):
@@ -22,15 +22,29 @@ def _new(array, dtype=None, device=None, requires_grad=False):
 
 def tensor(data, dtype=None, device=None, requires_grad=False):
     """torch.tensor: copy ``data`` (numbers, nested lists, a NumPy array) into a new leaf.
-    Python floats become float32, ints int64, bools bool; NumPy arrays keep their dtype."""
+    Python floats become the default dtype (float32 unless torch.set_default_dtype), ints
+    int64, bools bool; NumPy arrays and tensors keep their dtype."""
     arr = as_array(data, None if dtype is None else dtypes.to_numpy_dtype(dtype))
+    if dtype is None and arr.dtype.kind == "f" and dtypes.default_float() != np.float32 \
+            and _python_floats(data):
+        arr = as_array(data, dtypes.default_float())  # as_array rounded them to float32
     return _new(np.array(arr, copy=True), None, device, requires_grad)
+
+
+def _python_floats(data):
+    """True when ``data``'s floats are Python's (not a NumPy array's or a tensor's dtype)."""
+    if isinstance(data, (list, tuple)):
+        return all(_python_floats(x) for x in data)
+    return not isinstance(data, (Tensor, np.ndarray, np.generic))
 
 
 def as_tensor(data, dtype=None, device=None):
     """torch.as_tensor: like tensor() but shares a NumPy array's memory when it can."""
     if isinstance(data, Tensor) and dtype is None:
         return data
+    if dtype is None and dtypes.default_float() != np.float32 and _python_floats(data) \
+            and as_array(data).dtype.kind == "f":
+        dtype = dtypes.get_default_dtype()  # Python floats: the default dtype
     return _new(as_array(data, None if dtype is None else dtypes.to_numpy_dtype(dtype)), None,
                 device)
 
@@ -57,11 +71,13 @@ def _size(size, size_kw=None, name="empty"):
 
 
 def _float(dtype):
-    return np.float32 if dtype is None else dtypes.to_numpy_dtype(dtype)
+    """The dtype asked for, or the default floating dtype (float32 unless changed)."""
+    return dtypes.default_float() if dtype is None else dtypes.to_numpy_dtype(dtype)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, **size_kw):
-    """torch.zeros(2, 3) (or a tuple, or size=...): float32 zeros unless dtype says otherwise."""
+    """torch.zeros(2, 3) (or a tuple, or size=...): zeros of the default dtype (float32)
+    unless dtype says otherwise."""
     shape = _size(size, _only_size(size_kw, "zeros"), "zeros")
     return _new(np.zeros(shape, _float(dtype)), None, device, requires_grad)
 
@@ -88,7 +104,7 @@ def _only_size(kwargs, name):
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     if dtype is None:
         dtype = (dtypes.bool if isinstance(fill_value, bool) else
-                 dtypes.int64 if isinstance(fill_value, int) else dtypes.float32)
+                 dtypes.int64 if isinstance(fill_value, int) else dtypes.get_default_dtype())
     check_fill_value(fill_value, dtypes.to_numpy_dtype(dtype))
     np_dtype = dtypes.to_numpy_dtype(dtype)
     return _new(np.full(_size((size,)), _cut(fill_value, np_dtype), np_dtype), None, device,
@@ -106,17 +122,84 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
-    """torch.arange: ints give int64, any float gives float32."""
+    """torch.arange(start=0, end, step=1): ints give int64, any float gives the default dtype
+    (float32). There are ceil((end - start) / step) numbers, element i being start + i*step
+    worked out in double precision and rounded as torch's CPU kernel rounds it."""
     if end is None:
         start, end = 0, start
     values = [getattr(v, "item", lambda: v)() for v in (start, end, step)]
-    is_int = all(isinstance(v, int) for v in values)
     check_arange(*values)
-    default = np.int64 if is_int else np.float32
-    if math.isinf(values[2]):  # an infinite step: torch counts ceil((end-start)/step) = 0
-        values = [0, 0, 1]
-    arr = np.arange(*values, dtype=np.float64 if not is_int else np.int64).astype(default)
-    return _new(arr, dtype, device, requires_grad)
+    if dtype is not None:
+        out = np.dtype(dtypes.to_numpy_dtype(dtype))
+    else:
+        out = np.dtype(np.int64) if all(isinstance(v, int) for v in values) \
+            else dtypes.default_float()
+    start, end, step = values
+    if out.kind == "f":
+        count = max(math.ceil((float(end) - float(start)) / float(step)), 0)
+        arr = _float_range(float(start), float(step), count, out)
+    else:  # integer dtypes step with the arguments cut to integers, as torch does
+        count = math.ceil((float(end) - float(start)) / float(step))
+        start, end, step = int(start), int(end), int(step)
+        if out == np.int64:  # torch counts int64 ranges in integers: ceil((end-start)/step)
+            if step == 0:
+                raise ValueError("step must be nonzero (cut to an integer for int64, the "
+                                 "step is 0)")
+            count = -((start - end) // step)
+        arr = (start + step * np.arange(max(count, 0), dtype=np.int64)).astype(out)
+    return _new(arr, None, device, requires_grad)
+
+
+def _float_range(start, step, count, out):
+    """torch's CPU arange: the output is filled in groups of 32 bytes (8 float32, 4 float64);
+    a group's first number is start + step*first (one rounding: the kernel uses a fused
+    multiply-add), rounded to the dtype, and the others add k*step to it (again fused); the
+    tail that does not fill two groups is computed number by number. (Outputs of 32768
+    numbers or more are split between threads in torch and may differ in the last bit.)"""
+    i = np.arange(count, dtype=np.float64)
+    if count == 0 or out.itemsize not in (4, 8):  # float16: no exact model, plain double arithmetic
+        return (start + step * i).astype(out)
+    group = 32 // out.itemsize
+    vectorised = count - count % (2 * group)
+    first = np.where(i < vectorised, i - i % group, i)
+    base = _fused_multiply_add(step, first, start).astype(out).astype(np.float64)
+    return _fused_multiply_add(i - first, step, base).astype(out)
+
+
+def _fused_multiply_add(a, b, c):
+    """a*b + c rounded once (what a CPU's fma instruction computes), with NumPy doubles:
+    a*b and c + a*b are split exactly into value + error (Dekker, Knuth), the errors are
+    summed rounding to odd, and the last addition rounds to nearest (Boldo & Melquiond)."""
+    product, product_error = _two_product(np.asarray(a, np.float64), np.asarray(b, np.float64))
+    high, low = _two_sum(np.asarray(c, np.float64), product)
+    error, residue = _two_sum(low, product_error)
+    inexact_even = (residue != 0) & (error.view(np.int64) & 1 == 0)
+    if inexact_even.any():  # round to odd: step to the odd neighbour on the residue's side
+        error[inexact_even] = np.nextafter(error[inexact_even],
+                                           np.copysign(np.inf, residue[inexact_even]))
+    return high + error
+
+
+def _two_sum(a, b):
+    """a + b = s + e exactly, s being the rounded sum."""
+    s = a + b
+    b_part = s - a
+    return s, (a - (s - b_part)) + (b - b_part)
+
+
+def _two_product(a, b):
+    """a * b = p + e exactly: each factor is split into two 26-bit halves whose products
+    are exact (Veltkamp's constant 2**27 + 1)."""
+    p = a * b
+    a_high, a_low = _halves(a)
+    b_high, b_low = _halves(b)
+    return p, ((a_high * b_high - p) + a_high * b_low + a_low * b_high) + a_low * b_low
+
+
+def _halves(x):
+    t = 134217729.0 * x
+    high = t - (t - x)
+    return high, x - high
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
@@ -192,6 +275,17 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
 def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
     """A random ordering of 0 .. n-1."""
     return _new(rng(generator).permutation(n).astype(np.int64), dtype, device, requires_grad)
+
+
+def set_default_device(device):
+    """torch.set_default_device: where new tensors are made. Only 'cpu' (or None) exists in
+    this engine; 'cuda' is refused with the message that says where CUDA lives."""
+    check_device(device)
+
+
+def get_default_device():
+    """torch.get_default_device(): always device(type='cpu') here."""
+    return CPU
 
 
 class _TypedTensorMeta(type):

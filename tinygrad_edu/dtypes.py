@@ -44,6 +44,32 @@ def _by_name(name):
     return _NAMES[name]
 
 
+# -- the default floating dtype (torch.set_default_dtype) ---------------------------------------
+_default_float = float32
+
+
+def set_default_dtype(d):
+    """torch.set_default_dtype(d): the dtype Python floats become (torch.tensor([1.]),
+    zeros, rand, arange(0., 1.), int_tensor * 1.5 ...). Only floating dtypes."""
+    global _default_float
+    if not isinstance(d, dtype):
+        raise TypeError("invalid dtype object: only floating-point types are supported as the "
+                        f"default type (got {d!r}; e.g. torch.set_default_dtype(torch.float64))")
+    if not d.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type (got {d})")
+    _default_float = d
+
+
+def get_default_dtype():
+    """torch.get_default_dtype(): torch.float32 unless set_default_dtype changed it."""
+    return _default_float
+
+
+def default_float():
+    """The NumPy dtype of the default floating dtype (float32 unless changed)."""
+    return _default_float.np
+
+
 def from_numpy_dtype(np_dtype):
     """The tinygrad_edu dtype that stores values as this NumPy dtype."""
     try:
@@ -103,7 +129,7 @@ def result_type(*operands):
     lower one only matters when it is of a higher category (bool < integers < floats):
     int64 tensor + 0-d float64 tensor -> float64, but float32 tensor + 0-d float64 tensor ->
     float32, and bool tensor / 0-d int64 tensor -> int64 before the division. A Python float
-    counts as float32 (torch's default dtype), an int as int64."""
+    counts as the default dtype (float32 unless torch.set_default_dtype), an int as int64."""
     dims = zero = number = None
     for x in operands:
         if isinstance(x, np.ndarray):
@@ -116,7 +142,7 @@ def result_type(*operands):
         elif isinstance(x, (builtins.int, np.integer)):
             number = _join(number, np.dtype(np.int64))
         elif isinstance(x, (builtins.float, np.floating)):
-            number = _join(number, np.dtype(np.float32))
+            number = _join(number, _default_float.np)
         else:
             raise TypeError(f"unsupported operand type for a tensor operation: "
                             f"{type(x).__name__}")

@@ -19,6 +19,7 @@ from .autograd import engine
 from .checks_tensor import warn_non_leaf_grad
 from .device import CPU, Size, check_device, device  # noqa: F401  (re-exported)
 from .ops.elementwise import Cast
+from .tensor_counting import TensorCounting
 from .tensor_functions import TensorFunctions
 from .tensor_index import TensorIndex
 from .tensor_inplace import TensorInPlace
@@ -29,8 +30,13 @@ from .tensor_shape import TensorShape, index_key  # noqa: F401  (index_key: re-e
 _DEFAULT_DTYPES = (np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.bool_))
 
 
-class Tensor(TensorMath, TensorFunctions, TensorReduce, TensorShape, TensorIndex, TensorInPlace):
-    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "__weakref__")
+class Tensor(TensorMath, TensorFunctions, TensorReduce, TensorShape, TensorIndex, TensorCounting,
+             TensorInPlace):
+    # _version counts the in-place changes (autograd checks it, see autograd/versions.py);
+    # _older keeps, for a tensor changed in place inside a graph, its earlier versions;
+    # _hooks holds the functions register_hook added
+    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_version", "_older", "_hooks",
+                 "__weakref__")
 
     def __init__(self, *args):
         """The legacy constructor: ``torch.Tensor([1., 2.])`` (always float32) or
@@ -42,6 +48,7 @@ class Tensor(TensorMath, TensorFunctions, TensorReduce, TensorShape, TensorIndex
         else:
             data = np.zeros(args, dtype=np.float32)
         self._data, self._requires_grad, self._grad, self.grad_fn = data, False, None, None
+        self._version, self._older, self._hooks = 0, None, None
 
     @classmethod
     def _make(cls, data, requires_grad, grad_fn):
@@ -50,6 +57,7 @@ class Tensor(TensorMath, TensorFunctions, TensorReduce, TensorShape, TensorIndex
         if type(data) is not np.ndarray:
             data = np.asarray(data)
         t._data, t._requires_grad, t._grad, t.grad_fn = data, requires_grad, None, grad_fn
+        t._version, t._older, t._hooks = 0, None, None
         return t
 
     # -- data, gradient and graph ----------------------------------------------------------
@@ -105,6 +113,21 @@ class Tensor(TensorMath, TensorFunctions, TensorReduce, TensorShape, TensorIndex
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None:
             engine.retain(self)
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when backward computes this tensor's gradient; a tensor it
+        returns replaces the gradient. ``handle.remove()`` takes the hook off."""
+        from .utils.hooks import RemovableHandle
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is None:        # a leaf: run before its gradient goes into .grad
+            hooks = self._hooks = self._hooks if self._hooks is not None else {}
+        else:                           # a result: run before its node's backward
+            node = self.grad_fn
+            hooks = node.hooks = node.hooks if node.hooks is not None else {}
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
 
     @property
     def retains_grad(self):
@@ -319,7 +342,7 @@ class Tensor(TensorMath, TensorFunctions, TensorReduce, TensorShape, TensorIndex
         if self._data.dtype not in _DEFAULT_DTYPES:
             suffixes.append(f"dtype={self.dtype}")
         if self.grad_fn is not None:
-            suffixes.append(f"grad_fn=<{self.grad_fn.name()}>")
+            suffixes.append(f"grad_fn=<{self.grad_fn.short_name()}>")
         elif self._requires_grad:
             suffixes.append("requires_grad=True")
         return format_tensor(self._data, suffixes)

@@ -10,6 +10,7 @@ from .checks_tensor import (check_not_bool, check_picks_from, check_reduce_dims,
                             check_spread_overload, check_spread_dtype, refuse_dim_none,
                             warn_dof)
 from .ops import reduce as R
+from .ops.reduce import contiguous
 from .ops import variance as V
 from .tensor_math import accepts_axis, maximum, minimum
 
@@ -111,19 +112,19 @@ class TensorReduce:
         check_not_bool(name, self._data.dtype)
         dim = None if dim is None else self._dim(dim)
         check_picks_from(name, self._data.shape, dim)
-        return self._make(np.asarray(_arg(self._data, fn, dim, keepdim)), False, None)
+        return self._make(contiguous(_arg(self._data, fn, dim, keepdim)), False, None)
 
     @accepts_axis
     def all(self, dim=None, keepdim=False):
         check_dims(dim, self._data.ndim)
         axis = None if dim is None or not self._data.ndim else dim
-        return self._make(np.asarray(self._data.all(axis=axis, keepdims=keepdim)), False, None)
+        return self._make(contiguous(self._data.all(axis=axis, keepdims=keepdim)), False, None)
 
     @accepts_axis
     def any(self, dim=None, keepdim=False):
         check_dims(dim, self._data.ndim)
         axis = None if dim is None or not self._data.ndim else dim
-        return self._make(np.asarray(self._data.any(axis=axis, keepdims=keepdim)), False, None)
+        return self._make(contiguous(self._data.any(axis=axis, keepdims=keepdim)), False, None)
 
 
 class MinMaxResult(tuple):

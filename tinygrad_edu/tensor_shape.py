@@ -133,7 +133,10 @@ class TensorShape:
         try:
             return S.Index.apply(self, index_key(key, self._data.shape))
         except IndexError as error:
-            raise index_error(error, self._data.ndim) from None
+            key = _empty_pick_key(key, self._data.shape)
+            if key is None:
+                raise index_error(error, self._data.ndim) from None
+        return S.Index.apply(self, key)
 
 
 def _same_dtype(tensors):
@@ -203,6 +206,41 @@ def index_key(key, shape=None):
         if torch_key is not None:
             return torch_key
     return tuple(parts) if isinstance(key, tuple) else parts[0]
+
+
+def _empty_pick_key(key, shape):
+    """torch checks index tensors' bounds while it copies the picked numbers: when there is
+    nothing to copy (an empty result), an index out of range is not an error, except on a
+    dim of size 0. The key with such indices clipped into range, or None (then NumPy's
+    IndexError stands)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if isinstance(key, list) and _sequence_as_tuple(key):
+            key = tuple(key)
+        parts = [_index_part(k) for k in (key if isinstance(key, tuple) else (key,))]
+        used = sum(k.ndim if _is_mask(k) else 0 if k is None or k is Ellipsis else 1
+                   for k in parts)
+        dim, clipped = 0, []
+        for k in parts:
+            if k is Ellipsis:
+                dim += max(len(shape) - used, 0)
+            elif _is_mask(k):
+                dim += k.ndim
+            elif isinstance(k, np.ndarray) and k.dtype.kind in "iu" and dim < len(shape):
+                if shape[dim] == 0 and k.size:
+                    raise IndexError("index is out of bounds for dimension with size 0")
+                k = np.clip(k, -shape[dim], shape[dim] - 1) if shape[dim] else k
+                dim += 1
+            elif k is not None:
+                dim += 1
+            clipped.append(k)
+        try:
+            safe = index_key(tuple(clipped) if isinstance(key, tuple) else clipped[0], shape)
+            if np.empty(shape, np.bool_)[safe].size == 0:
+                return safe
+        except (IndexError, ValueError):
+            pass
+    return None
 
 
 def _sequence_as_tuple(seq):

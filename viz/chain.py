@@ -21,6 +21,7 @@ How each operation's numbers are found:
 """
 import numpy as np
 
+from tinygrad_edu.autograd.versions import recorded_inputs
 from tinygrad_edu.ops import conv_ops as C
 from tinygrad_edu.ops import linalg as L, loss_ops as LS, reduce as R
 
@@ -294,7 +295,7 @@ def node_outputs(root):
     from tinygrad_edu.autograd.engine import topological_order
     outputs = {root.grad_fn: root._data}
     for node in topological_order(root.grad_fn):
-        for t in node.inputs:
+        for t in recorded_inputs(node):
             if t is not None and t.grad_fn is not None:
                 outputs[t.grad_fn] = t._data
     return outputs

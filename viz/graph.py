@@ -8,6 +8,7 @@ import warnings
 from collections import deque, namedtuple
 
 from tinygrad_edu.autograd.function import FREED
+from tinygrad_edu.autograd.versions import recorded_inputs
 
 from .formatting import dtype_name, number, shape_text, value_lines
 from .words import say
@@ -94,7 +95,7 @@ class EduAdapter:
     @staticmethod
     def inputs(fn):
         entries = []
-        for slot, t in enumerate(fn.inputs):
+        for slot, t in enumerate(recorded_inputs(fn)):
             if t is not None:
                 entries.append(Entry("op", t.grad_fn, t, slot) if t.grad_fn is not None
                                else Entry("leaf", None, t, slot))

@@ -20,6 +20,7 @@ import sys
 import weakref
 
 from tinygrad_edu.autograd.function import Function
+from tinygrad_edu.autograd.versions import recorded_inputs
 
 _LAST_TRACE = {}  # id(model) -> the latest ModuleTrace of that model (draw_graph finds it)
 
@@ -41,7 +42,7 @@ def tensors_in(value):
 def op_children(fn):
     """The operations feeding ``fn`` (either engine); leaves are not operations."""
     if isinstance(fn, Function):
-        return [t.grad_fn for t in fn.inputs if t is not None and t.grad_fn is not None]
+        return [t.grad_fn for t in recorded_inputs(fn) if t is not None and t.grad_fn is not None]
     return [f for f, _ in getattr(fn, "next_functions", ()) if f is not None
             and not hasattr(f, "variable")]
 

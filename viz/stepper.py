@@ -14,6 +14,7 @@ import numpy as np
 
 from tinygrad_edu.autograd.engine import run_backward
 from tinygrad_edu.autograd.function import FREED
+from tinygrad_edu.autograd.versions import recorded_inputs
 
 from .draw import graph_of
 from .graph import constants_of
@@ -35,7 +36,7 @@ def _graph_tensors(loss, graph):
     """Every tensor the graph touches (inputs of each operation, and the output)."""
     found = {id(loss): loss}
     for fn in graph.op_ids:
-        for t in fn.inputs:
+        for t in recorded_inputs(fn):
             if t is not None:
                 found.setdefault(id(t), t)
     return list(found.values())

@@ -14,6 +14,7 @@ import weakref
 import numpy as np
 
 from .function import FREED
+from .versions import check_saved, recorded_inputs
 from .. import tensor as _tensor
 
 _FREED_MESSAGE = (
@@ -47,7 +48,7 @@ def topological_order(root):
             continue
         visited.add(node)
         stack.append((node, True))  # come back to it once its inputs are listed
-        for t in node.inputs:
+        for t in recorded_inputs(node):   # (as they were: see versions.py for in-place)
             if t is not None and t.grad_fn is not None and t.grad_fn not in visited:
                 stack.append((t.grad_fn, False))
     order.reverse()
@@ -65,7 +66,7 @@ def run_backward(root, gradient=None, retain_graph=False, trace=None, sink=None)
     seed = _seed(root, gradient)   # ∂root/∂root: ones, or the gradient passed in
     handed = {}                    # arrays given to a .grad in this pass (see _accumulate)
     if root.grad_fn is None:       # backward on a leaf: its gradient is the seed itself
-        sink(root, seed, handed)
+        sink(root, seed if root._hooks is None else run_hooks(root._hooks, seed), handed)
         return
     grads = {root.grad_fn: seed}   # node -> ∂L/∂(its output), summed so far
     for node in topological_order(root.grad_fn):
@@ -74,6 +75,11 @@ def run_backward(root, gradient=None, retain_graph=False, trace=None, sink=None)
             continue
         if node.saved is FREED:
             raise RuntimeError(_FREED_MESSAGE)
+        inputs = recorded_inputs(node)
+        if inputs is not node.inputs or node.changed_output is not None:
+            check_saved(node)                  # was something it saved changed in place?
+        if node.hooks is not None:             # out.register_hook(fn): fn may change g
+            g = run_hooks(node.hooks, g)
         input_grads = node.backward(node, g)   # the chain rule at one node: ∂L/∂x = g · ∂out/∂x
         if type(input_grads) is not tuple:
             input_grads = (input_grads,)
@@ -83,13 +89,15 @@ def run_backward(root, gradient=None, retain_graph=False, trace=None, sink=None)
             out = node.retained()
             if out is not None:
                 sink(out, g, handed)
-        for t, gi, need in zip(node.inputs, input_grads, node.needs_input_grad):
+        for t, gi, need in zip(inputs, input_grads, node.needs_input_grad):
             if gi is None or not need:
                 continue
             if gi.shape != t._data.shape:
                 raise RuntimeError(f"{node.name()} returned a gradient of shape {gi.shape} for "
                                    f"an input of shape {t._data.shape}")
             if t.grad_fn is None:              # a leaf: into .grad
+                if t._hooks is not None:
+                    gi = run_hooks(t._hooks, gi)
                 sink(t, gi, handed)
             elif t.grad_fn in grads:           # a tensor used twice receives the sum
                 grads[t.grad_fn] = grads[t.grad_fn] + gi
@@ -97,6 +105,15 @@ def run_backward(root, gradient=None, retain_graph=False, trace=None, sink=None)
                 grads[t.grad_fn] = gi
         if not retain_graph and node.saved:
             node.saved = FREED
+
+
+def run_hooks(hooks, g):
+    """Tensor.register_hook: each hook sees the gradient (a Tensor) and may return another."""
+    for hook in list(hooks.values()):
+        changed = hook(_tensor.Tensor._make(g, False, None))
+        if changed is not None:
+            g = np.asarray(getattr(changed, "_data", changed), dtype=g.dtype)
+    return g
 
 
 def _seed(root, gradient):

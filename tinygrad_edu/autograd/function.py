@@ -13,6 +13,7 @@ derivative of out with respect to each input (no g in it), and the rule backward
 from typing import NamedTuple
 
 from . import grad_mode
+from .versions import recorded_inputs
 from .. import tensor as _tensor  # the module; Tensor is looked up when apply runs
 
 FREED = "freed"  # marks saved arrays released by backward (retain_graph=False)
@@ -47,6 +48,9 @@ class Function:
     saved = ()              # the arrays forward kept for backward
     inputs = ()             # one entry per positional argument: a Tensor or None
     needs_input_grad = ()   # which inputs want a gradient
+    versions = ()           # each input's _version when the node was recorded (versions.py)
+    changed_output = None   # (output, its version then) once the output is changed in place
+    hooks = None            # functions registered on the output with register_hook
     retained = None         # weakref to the output when it asked .retain_grad()
     args, options = (), {}  # forward's positional arrays/numbers and keyword options
 
@@ -79,6 +83,7 @@ class Function:
         if True in needs and grad_mode._state["enabled"]:
             # record the node: the output remembers the operation that made it
             ctx.inputs, ctx.needs_input_grad = tuple(inputs), tuple(needs)
+            ctx.versions = tuple([0 if t is None else t._version for t in inputs])
             ctx.args, ctx.options = arrays, kwargs  # what forward got (numbers too), for viz
             if cls.name_from is not None:
                 ctx.torch_name = cls.name_from(out, *arrays, **kwargs)
@@ -103,7 +108,7 @@ class Function:
         """Like torch's: for each input, (its grad_fn, 0), or (AccumulateGrad, 0) for a leaf
         that requires grad, or (None, 0)."""
         nxt = []
-        for t in self.inputs:
+        for t in recorded_inputs(self):
             if t is None or not t._requires_grad:
                 nxt.append((None, 0))
             elif t.grad_fn is not None:
@@ -112,8 +117,12 @@ class Function:
                 nxt.append((AccumulateGrad(t), 0))
         return tuple(nxt)
 
+    def short_name(self):
+        """The name torch prints in a tensor's repr: CopySlices for torch::autograd::CopySlices."""
+        return self.name().removeprefix("torch::autograd::")
+
     def __repr__(self):
-        return f"<{self.name()} object at {hex(id(self))}>"
+        return f"<{self.short_name()} object at {hex(id(self))}>"
 
 
 class AccumulateGrad:

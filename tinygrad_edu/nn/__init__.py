@@ -5,3 +5,6 @@ from .modules import (  # noqa: F401
     LogSoftmax, Flatten, Dropout, Conv2d, MaxPool2d, AvgPool2d, MSELoss, BCELoss,
     BCEWithLogitsLoss, NLLLoss, CrossEntropyLoss)
 from . import functional, init, modules  # noqa: F401
+from .modules import (  # noqa: F401,E402  (the layers of the canon: makemore, GPT, d2l)
+    Embedding, LayerNorm, BatchNorm1d, BatchNorm2d, GELU, LeakyReLU, L1Loss, LazyLinear,
+    UninitializedParameter)

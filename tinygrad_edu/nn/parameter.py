@@ -16,6 +16,7 @@ class Parameter(Tensor):
             raise TypeError(f"nn.Parameter wraps a tensor, e.g. nn.Parameter(torch.randn(3, 5))"
                             f"; got {type(data).__name__}")
         self._data, self._requires_grad, self.grad, self.grad_fn = data._data, False, None, None
+        self._version, self._older, self._hooks = 0, None, None
         self.requires_grad = requires_grad  # refuses integer dtypes, as torch does
 
     def __repr__(self):

@@ -5,6 +5,7 @@ import numpy as np
 
 from ..autograd.function import Function, Math
 from ._util import select, unbroadcast
+from .layout import laid_out
 
 
 def _shape(x):
@@ -20,7 +21,7 @@ class Add(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.shapes = (_shape(a), _shape(b))
-        return a + b
+        return laid_out(a + b, a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -38,7 +39,7 @@ class Sub(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.shapes = (_shape(a), _shape(b))
-        return a - b
+        return laid_out(a - b, a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -69,7 +70,7 @@ class Mul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return a * b
+        return laid_out(a * b, a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -88,7 +89,7 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return a / b
+        return laid_out(a / b, a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -200,7 +201,7 @@ class Remainder(Function):  # a % b (the sign of b, like Python's and torch's)
         out = np.asarray(np.remainder(a, b))
         if out.dtype.kind == "f":  # a zero result has a's sign, as in torch (numpy gives b's)
             out = np.where(out == 0, np.copysign(out, np.asarray(a).astype(out.dtype)), out)
-        return out
+        return laid_out(out, a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -327,7 +328,7 @@ class Maximum(Function):  # torch.maximum(a, b), torch.max(a, b)
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.maximum(a, b)
+        return laid_out(np.maximum(a, b), a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -346,7 +347,7 @@ class Minimum(Function):  # torch.minimum(a, b), torch.min(a, b)
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.minimum(a, b)
+        return laid_out(np.minimum(a, b), a, b)
 
     @staticmethod
     def backward(ctx, g):

@@ -10,7 +10,7 @@ import numpy as np
 
 from . import activation_ops as A, conv_ops as C, elementwise as E, linalg as L
 from . import loss_ops as LS, reduce as R, shape as S
-from . import index_ops, layer_ops, math_ops, norm_ops
+from . import index_ops, inplace_ops, layer_ops, math_ops, norm_ops
 
 FIXED = {
     E.RSub: "RsubBackward1", E.RDiv: "MulBackward0",   # torch computes c / a as (1/a) · c
@@ -82,12 +82,20 @@ def _index(out, a, key):
     return _basic_index_name(key, a.shape)
 
 
+def _index_put(out, a, v, key):
+    """x[mask] = v and x[[0, 2]] = v are kernel IndexPut; x[0] = v, x[1:] = v copy into a
+    slice (CopySlices); x.copy_(v) is CopyBackwards."""
+    if key is Ellipsis:
+        return "torch::autograd::CopyBackwards"
+    return "IndexPutBackward0" if inplace_ops.is_advanced(key) else "torch::autograd::CopySlices"
+
+
 CALL_DEPENDENT = {
     L.MatMul: _matmul, L.Linear: _linear,
     R.Sum: _reduction("SumBackward"), R.Mean: _reduction("MeanBackward"),
     E.Remainder: _remainder, E.Clamp: _clamp, S.Reshape: _reshape, S.Index: _index,
     LS.NLLLoss: _class_loss, LS.CrossEntropyLoss: _class_loss,
-    LS.SoftCrossEntropyLoss: _soft_ce,
+    LS.SoftCrossEntropyLoss: _soft_ce, inplace_ops.IndexPut: _index_put,
 }
 
 

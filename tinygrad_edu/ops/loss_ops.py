@@ -11,6 +11,11 @@ from ._util import unbroadcast
 from .activation_ops import log_softmax_array, stable_sigmoid
 
 
+def _log_softmax(x, dim):
+    """ln softmax(x) along dim; over 0 classes there is nothing to normalise."""
+    return log_softmax_array(x, dim) if x.shape[dim] else x.copy()
+
+
 def _reduce(loss, reduction, n=None):
     """'none': every loss; 'sum': their total; 'mean': the total / n (default: their count)."""
     if reduction == "none":
@@ -128,8 +133,9 @@ def class_rows(x):
     """(N, C) stays; (C,) is one row; image-shaped (N, C, d1, ...) -> (N·d1·..., C): one row
     of class scores per pixel."""
     if x.ndim <= 2:
-        return x.reshape(-1, x.shape[-1])
-    return np.moveaxis(x, 1, -1).reshape(-1, x.shape[1])
+        return x.reshape(x.shape[0] if x.ndim == 2 else 1, x.shape[-1])  # C may be 0
+    rows = x.shape[0] * int(np.prod(x.shape[2:]))
+    return np.moveaxis(x, 1, -1).reshape(rows, x.shape[1])
 
 
 def rows_back(grad, shape):
@@ -146,7 +152,7 @@ def row_weights(t, weight, ignore_index, dtype):
     keep = t != ignore_index
     if weight is None and keep.all():
         return None
-    if weight is None:
+    if weight is None or weight.size == 0:   # no classes: then every row is ignored
         return keep.astype(dtype)
     return weight[np.where(keep, t, 0)] * keep
 
@@ -167,7 +173,10 @@ def negative_log_likelihood(logp, target, weight, ignore_index, reduction):
     """−logp[i, yᵢ] of each row (times the row's weight), reduced; with (t, w, n) for
     backward: each row's class, the row weights (None: all 1) and the mean's divisor n."""
     t = _targets(target, ignore_index)
-    loss = -logp[np.arange(len(t)), t]
+    if logp.shape[1]:
+        loss = -logp[np.arange(len(t)), t]
+    else:  # 0 classes: every target is ignored (checked before), there is nothing to pick
+        loss = np.zeros(len(t), logp.dtype)
     w = row_weights(target.reshape(-1), weight, ignore_index, logp.dtype)
     if w is not None:
         with np.errstate(invalid="ignore"):   # an ignored row's −inf · 0: replaced below
@@ -190,7 +199,7 @@ class CrossEntropyLoss(Function):
 
     @staticmethod
     def forward(ctx, x, target, weight=None, ignore_index=-100, reduction="mean"):
-        logp = log_softmax_array(class_rows(x), 1)     # ln softmax(x), one row per sample
+        logp = _log_softmax(class_rows(x), 1)          # ln softmax(x), one row per sample
         out, t, w, n = negative_log_likelihood(logp, target, weight, ignore_index, reduction)
         ctx.save_for_backward(logp, t, w)
         ctx.info = (x.shape, reduction, n)
@@ -202,7 +211,8 @@ class CrossEntropyLoss(Function):
         logp, t, w = ctx.saved
         shape, reduction, n = ctx.info
         grad = np.exp(logp)                            # softmax(x)
-        grad[np.arange(len(t)), t] -= 1                # softmax(x) − one_hot(y)
+        if grad.shape[1]:
+            grad[np.arange(len(t)), t] -= 1            # softmax(x) − one_hot(y)
         with np.errstate(divide="ignore", invalid="ignore"):
             if reduction == "none":                    # one g per row
                 grad *= g.reshape(-1, 1)
@@ -211,8 +221,9 @@ class CrossEntropyLoss(Function):
             # additions: class weights and ignore_index scale each row ...
             if w is not None:
                 grad *= w[:, None]
-        if ctx.ignored is not None:   # ... an ignored row gets 0 (set, not scaled: its g may
-            grad[ctx.ignored] = 0     # be inf or nan, and g / n is inf when all are ignored)
+        if ctx.ignored is not None:   # ... an ignored row gets 0·softmax(x), not g·...: its g
+            with np.errstate(invalid="ignore"):   # may be inf or nan (g / n is inf when all
+                grad[ctx.ignored] = np.exp(logp[ctx.ignored]) * 0  # are ignored); nan stays
         # ... and image-shaped inputs get their rows put back to (N, C, d1, ...)
         return rows_back(grad.astype(logp.dtype, copy=False), shape), None
 
@@ -242,7 +253,8 @@ class NLLLoss(Function):
             if w is not None:                          # class weights
                 g_rows = g_rows * w
         grad = np.zeros(rows_shape, dtype)
-        grad[np.arange(len(t)), t] = -g_rows           # −g at each row's target class
+        if grad.shape[1]:
+            grad[np.arange(len(t)), t] = -g_rows       # −g at each row's target class
         if ctx.ignored is not None:                    # ignored rows: 0 (set, not scaled:
             grad[ctx.ignored] = 0                      # their g may be inf or nan)
         return rows_back(grad, shape), None
@@ -259,11 +271,14 @@ class SoftCrossEntropyLoss(Function):
     @staticmethod
     def forward(ctx, x, y, reduction="mean"):
         dim = 1 if x.ndim > 1 else 0
-        logp = log_softmax_array(x, dim)
-        loss = -(y * logp).sum(axis=dim)
+        logp = _log_softmax(x, dim)
         ctx.save_for_backward(logp, y)
-        ctx.info = (dim, reduction, loss.size)
-        return _reduce(loss, reduction)
+        # the mean divides by x.numel() / C: the number of rows, and 0/0 = nan for 0 classes
+        n = x.size // x.shape[dim] if x.shape[dim] else np.nan
+        ctx.info = (dim, reduction, n)
+        if reduction == "none":
+            return -(y * logp).sum(axis=dim)
+        return -_reduce(y * logp, reduction, n)   # negated after the sum, as torch: −0.0
 
     @staticmethod
     def backward(ctx, g):

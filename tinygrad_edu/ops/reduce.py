@@ -13,6 +13,13 @@ def _axes(dim, ndim):
     return tuple(d % ndim for d in dims)
 
 
+def contiguous(x):
+    """A reduction's result laid out row by row, as torch allocates it (NumPy keeps the
+    input's layout: a transposed input would give a result that .view() refuses)."""
+    x = np.asarray(x)
+    return x if x.flags.c_contiguous else x.copy()
+
+
 def _spread(g, shape, axes, keepdim):
     """Give g back the reduced axes (size 1) so it broadcasts against the input."""
     if not keepdim and shape:
@@ -30,7 +37,7 @@ class Sum(Function):
     def forward(ctx, a, dim=None, keepdim=False):
         axes = _axes(dim, a.ndim)
         ctx.info = (a.shape, axes, keepdim)
-        return np.asarray(a.sum(axis=axes, keepdims=keepdim))
+        return contiguous(a.sum(axis=axes, keepdims=keepdim))
 
     @staticmethod
     def backward(ctx, g):
@@ -49,7 +56,7 @@ class Mean(Function):
         axes = _axes(dim, a.ndim)
         ctx.info = (a.shape, axes, keepdim)
         ctx.n = int(np.prod([a.shape[i] for i in axes])) if a.ndim else 1
-        return np.asarray(a.mean(axis=axes, keepdims=keepdim))
+        return contiguous(a.mean(axis=axes, keepdims=keepdim))
 
     @staticmethod
     def backward(ctx, g):
@@ -102,7 +109,7 @@ class MaxDim(Function):  # values of max(dim); the indices are returned by the c
         values = np.take_along_axis(a, idx, axis)
         ctx.info = (a.shape, axis, keepdim)
         ctx.indices = idx if keepdim else idx.squeeze(axis)
-        return values if keepdim else values.squeeze(axis)
+        return contiguous(values if keepdim else values.squeeze(axis))
 
     @staticmethod
     def backward(ctx, g):

@@ -1,2 +1,2 @@
-"""torch.utils: only ``utils.data`` (Dataset, DataLoader, random_split) lives here."""
-from . import data  # noqa: F401
+"""torch.utils: ``utils.data`` (Dataset, DataLoader, random_split) and ``utils.hooks``."""
+from . import data, hooks  # noqa: F401

@@ -8,3 +8,9 @@ from .dropout import Dropout  # noqa: F401
 from .conv import Conv2d  # noqa: F401
 from .pooling import MaxPool2d, AvgPool2d  # noqa: F401
 from .loss import MSELoss, BCELoss, BCEWithLogitsLoss, NLLLoss, CrossEntropyLoss  # noqa: F401
+from .activation import GELU, LeakyReLU  # noqa: F401
+from .loss import L1Loss  # noqa: F401
+from .sparse import Embedding  # noqa: F401
+from .normalization import LayerNorm  # noqa: F401
+from .batchnorm import BatchNorm1d, BatchNorm2d  # noqa: F401
+from .lazy import LazyLinear, UninitializedParameter  # noqa: F401

@@ -77,3 +77,11 @@ class CrossEntropyLoss(_WeightedLoss):
         return F.cross_entropy(input, target, weight=self.weight,
                                ignore_index=self.ignore_index, reduction=self.reduction,
                                label_smoothing=self.label_smoothing)
+
+
+class L1Loss(_Loss):
+    """torch.nn.L1Loss(reduction='mean'): mean of |input - target| (``reduction='sum'``:
+    their sum; 'none': each one)."""
+
+    def forward(self, input, target):
+        return F.l1_loss(input, target, reduction=self.reduction)

@@ -10,7 +10,6 @@ A parameter or buffer is also kept as a plain attribute of the same name, so tha
 ``self.weight`` in forward is an ordinary attribute lookup (``__getattr__``, the slow path
 through the tables, is then only needed for child modules).
 """
-import itertools
 from collections import OrderedDict
 
 import numpy as np
@@ -19,23 +18,7 @@ from ... import dtypes
 from ...tensor import Tensor, check_device
 from ..parameter import Parameter
 from . import state
-
-
-class RemovableHandle:
-    """torch.utils.hooks.RemovableHandle: ``handle.remove()`` unregisters a hook."""
-    _next_id = itertools.count()
-
-    def __init__(self, hooks):
-        self.hooks, self.id = hooks, next(RemovableHandle._next_id)
-
-    def remove(self):
-        self.hooks.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
+from ...utils.hooks import RemovableHandle
 
 
 def _addindent(text, spaces):
