@@ -126,13 +126,14 @@ FOUND = [
 
 # ... and those whose fix is in files outside this change (see the fuzzer report of issue 11):
 # nn/functional.py (BCE's shape check first, max_pool2d's sizes before its dtype),
-# ops/activation_ops.py (relu keeps -0.0), tensor_math.py (an
+# ops/activation_ops.py (relu keeps -0.0 and a transposed input's layout), tensor_math.py (an
 # empty mixed-dtype batched product keeps its grad)
 NEEDS_OTHER_FILES = [
     "out = F.binary_cross_entropy(torch.tensor(-3), torch.zeros(3, 5))",
     "out = F.max_pool2d(torch.tensor([[[[True, False], [True, False]]]]), 3, stride=2, "
     "dilation=2)",
     "out = F.relu(torch.tensor([-0.0, 0.0, -1.0, nan]))",
+    "a = torch.ones(5, 4).t()\nout = a.relu().view(20)",
     "b = torch.zeros(3, 2, 0, requires_grad=True)\n"
     "out = torch.zeros(2, 2, dtype=torch.float64) @ b",
 ]

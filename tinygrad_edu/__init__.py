@@ -37,7 +37,10 @@ from .tensor_functions import TORCH_FUNCTIONS as _F1  # noqa: E402
 from .tensor_index import TORCH_FUNCTIONS as _F2  # noqa: E402
 from .tensor_counting import TORCH_FUNCTIONS as _F3, meshgrid  # noqa: E402,F401
 globals().update({name: getattr(_T, name) for name in _F1 + _F2 + _F3})  # torch.sin: Tensor.sin
-del _T, _F1, _F2, _F3
+from .out_argument import WITH_OUT as _OUT, with_out as _with_out  # noqa: E402
+globals().update({name: _with_out(name, globals()[name]) for name in _OUT})  # torch.mul(out=)
+masked_fill = _T.masked_fill
+del _T, _F1, _F2, _F3, _OUT, _with_out
 
 
 def is_tensor(obj):

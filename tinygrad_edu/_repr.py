@@ -30,6 +30,11 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+
+def _default_float():
+    from .dtypes import default_float  # (dtypes is a leaf module; imported when first used)
+    return default_float()
+
 __all__ = ["PRINT_OPTS", "PrintOptions", "format_tensor", "get_printoptions",
            "printoptions", "set_printoptions"]
 
@@ -288,7 +293,7 @@ def format_tensor(array, suffixes: Sequence[str] = ()) -> str:
             extra.append(f"size={tuple(a.shape)}")
         # ... and its dtype, because there are no values to guess it from.
         has_dtype = any(s.startswith("dtype=") for s in suffixes)
-        if a.dtype != np.float32 and not has_dtype:
+        if a.dtype != _default_float() and not has_dtype:
             extra.append(f"dtype=torch.{a.dtype.name}")
         body = "[]"
     else:

@@ -27,7 +27,7 @@ from .tensor_math import TensorMath
 from .tensor_reduce import TensorReduce
 from .tensor_shape import TensorShape, index_key  # noqa: F401  (index_key: re-exported)
 
-_DEFAULT_DTYPES = (np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.bool_))
+_UNSHOWN_DTYPES = (np.dtype(np.int64), np.dtype(np.bool_))  # and the default float dtype
 
 
 class Tensor(TensorMath, TensorFunctions, TensorReduce, TensorShape, TensorIndex, TensorCounting,
@@ -39,14 +39,16 @@ class Tensor(TensorMath, TensorFunctions, TensorReduce, TensorShape, TensorIndex
                  "__weakref__")
 
     def __init__(self, *args):
-        """The legacy constructor: ``torch.Tensor([1., 2.])`` (always float32) or
-        ``torch.Tensor(2, 3)`` (a 2x3 tensor; torch leaves it uninitialised, here zeros)."""
+        """The legacy constructor: ``torch.Tensor([1., 2.])`` (always the default float
+        dtype, float32 unless changed) or ``torch.Tensor(2, 3)`` (a 2x3 tensor; torch leaves it
+        uninitialised, here zeros)."""
+        floats = dtypes.default_float()
         if len(args) == 1 and not isinstance(args[0], int):
-            data = np.array(as_array(args[0], np.float32))  # a copy, like torch's
+            data = np.array(as_array(args[0], floats))  # a copy, like torch's
         elif not args:
-            data = np.zeros(0, dtype=np.float32)  # torch.Tensor() is tensor([])
+            data = np.zeros(0, dtype=floats)  # torch.Tensor() is tensor([])
         else:
-            data = np.zeros(args, dtype=np.float32)
+            data = np.zeros(args, dtype=floats)
         self._data, self._requires_grad, self._grad, self.grad_fn = data, False, None, None
         self._version, self._older, self._hooks = 0, None, None
 
@@ -339,7 +341,8 @@ class Tensor(TensorMath, TensorFunctions, TensorReduce, TensorShape, TensorIndex
 
     def __repr__(self):
         suffixes = []
-        if self._data.dtype not in _DEFAULT_DTYPES:
+        if (self._data.dtype not in _UNSHOWN_DTYPES
+                and self._data.dtype != dtypes.default_float()):
             suffixes.append(f"dtype={self.dtype}")
         if self.grad_fn is not None:
             suffixes.append(f"grad_fn=<{self.grad_fn.short_name()}>")
@@ -388,7 +391,7 @@ def as_array(data, dtype=None):
         return arr.astype(dtype, copy=False)
     from_numpy = isinstance(data, (np.ndarray, np.generic))  # NumPy's dtype is kept
     if arr.dtype.kind == "f" and not from_numpy:
-        return arr.astype(np.float32, copy=False)  # Python floats become float32, as in torch
+        return arr.astype(dtypes.default_float(), copy=False)  # Python floats: float32 (torch's)
     if arr.dtype.kind in "iu" and not from_numpy:
         return arr.astype(np.int64, copy=False)
     if arr.dtype.kind not in "fiub":

@@ -40,6 +40,11 @@ def _not_tensor(name, argument, x):
 class TensorFunctions:
     __slots__ = ()
 
+    def multinomial(self, num_samples, replacement=False, *, generator=None):
+        """x.multinomial(n): n draws of indices, each with probability ∝ x (torch.multinomial)."""
+        from .random import multinomial  # (random imports the Tensor)
+        return multinomial(self, num_samples, replacement, generator=generator)
+
     # -- trigonometric and hyperbolic: integer and bool tensors give float32, as in torch -----
     def sin(self):
         return M.Sin.apply(self._floating())

@@ -62,9 +62,9 @@ def _true_div_ready(a, b):
     """Division always gives floats: 3 / 2 = 1.5 even for int64 tensors."""
     a, b = _promote(a, b)
     if a._data.dtype.kind != "f":
-        a = a._cast(np.float32)
+        a = a._cast(dtypes.default_float())
         if isinstance(b, TensorMath):
-            b = b._cast(np.float32)
+            b = b._cast(dtypes.default_float())
     return a, b
 
 
@@ -227,7 +227,7 @@ class TensorMath:
     # -- elementwise math and activations ---------------------------------------------------
     def _floating(self):
         """exp, log, sigmoid, ... of an integer tensor give float32, as in torch."""
-        return self if self._data.dtype.kind == "f" else self._cast(np.float32)
+        return self if self._data.dtype.kind == "f" else self._cast(dtypes.default_float())
 
     def exp(self):
         return E.Exp.apply(self._floating())

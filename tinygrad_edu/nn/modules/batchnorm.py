@@ -31,7 +31,7 @@ class _BatchNorm(Module):
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
         if track_running_stats:
-            floats = np.float32 if dtype is None else dtypes.to_numpy_dtype(dtype)
+            floats = dtypes.default_float() if dtype is None else dtypes.to_numpy_dtype(dtype)
             self.register_buffer("running_mean", Tensor._make(np.zeros(num_features, floats),
                                                               False, None))
             self.register_buffer("running_var", Tensor._make(np.ones(num_features, floats),

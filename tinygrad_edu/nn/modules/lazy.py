@@ -25,7 +25,7 @@ class UninitializedParameter(Parameter):
 
     def __init__(self, requires_grad=True, device=None, dtype=None):
         check_device(device)
-        np_dtype = np.float32 if dtype is None else dtypes.to_numpy_dtype(dtype)
+        np_dtype = dtypes.default_float() if dtype is None else dtypes.to_numpy_dtype(dtype)
         super().__init__(Tensor._make(np.zeros(0, np_dtype), False, None), requires_grad)
 
     def materialize(self, shape, device=None, dtype=None):

@@ -14,7 +14,7 @@ from .module import Module
 def _new_parameter(shape, device, dtype):
     """An uninitialised (zero) parameter of ``shape``; reset_parameters fills it."""
     check_device(device)
-    np_dtype = np.float32 if dtype is None else dtypes.to_numpy_dtype(dtype)
+    np_dtype = dtypes.default_float() if dtype is None else dtypes.to_numpy_dtype(dtype)
     return Parameter(Tensor._make(np.zeros(shape, np_dtype), False, None))
 
 
