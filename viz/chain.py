@@ -15,6 +15,8 @@ How each operation's numbers are found:
     the positions of the output (``_FACTORS``); the element k of an input was copied
     (broadcast) to one or more of those positions, and its gradient is the sum over them;
   * matrix products (2-D) and Linear: the sum of products of the rule, by index;
+  * reductions that are not linear (prod, logsumexp, norms), embedding lookups and the
+    normalisation layers: their own rules, in chain_more.py and chain_norms.py;
   * everything that is linear in the input (matmul of any rank, convolution, pooling,
     reshapes, indexing, sums): ∂out[j]/∂x[k] is read off the Function's own forward run on
     the unit array e_k, and ∂L/∂x[k] = Σⱼ g[j]·∂out[j]/∂x[k] over the j where it is not 0.
@@ -25,64 +27,12 @@ from tinygrad_edu.autograd.versions import recorded_inputs
 from tinygrad_edu.ops import conv_ops as C
 from tinygrad_edu.ops import linalg as L, loss_ops as LS, reduce as R
 
+from .chain_more import MORE as _MORE
 from .chain_rules import FACTORS as _FACTORS, LOSS_FACTORS as _LOSS_FACTORS, mean_n as _mean_n
-from .formatting import number
+from .substitution import Substitution, index_text, num
 from .words import say
 
-TERMS_SHOWN = 4   # terms written out; longer sums show the first ones, "…" and the last
-
-
-class Substitution:
-    """∂L/∂x[k] = Σ over terms of the product of their factors, each factor (label, value)."""
-
-    def __init__(self, target, rule, terms, notes=()):
-        self.target, self.rule, self.notes = target, rule, list(notes)
-        self.terms = [[(label, float(v)) for label, v in t] for t in terms]
-
-    @property
-    def value(self):
-        return float(sum(np.prod([v for _, v in t]) for t in self.terms))
-
-    def numbers(self):
-        """The arithmetic: '1.83 × 0.6225 × 0.3775', or a sum of such products."""
-        if not self.terms:
-            return "0"
-        parts = [_product(t) for t in self.terms]
-        if len(parts) > TERMS_SHOWN + 1:
-            parts = parts[:TERMS_SHOWN - 1] + ["…", parts[-1]]
-        text = parts[0]
-        for part in parts[1:]:   # a − b rather than a + −b
-            text += f" − {part[1:]}" if part.startswith("-") else f" + {part}"
-        return text
-
-    def text(self):
-        count = f"   ({len(self.terms)} terms)" if len(self.terms) > TERMS_SHOWN + 1 else ""
-        numbers, result = self.numbers(), num(self.value)
-        if numbers == result:   # nothing to compute: g handed on as it is
-            return f"{self.target} = {self.rule} = {result}"
-        return f"{self.target} = {self.rule} = {numbers} = {result}{count}"
-
-    def lines(self):
-        return [self.text()] + [f"   {note}" for note in self.notes]
-
-
-def num(v):
-    """A number as the frames (and the graph) write it: 4 significant digits."""
-    return number(v)
-
-
-def _product(term):
-    if not term:
-        return "1"
-    shown = [num(v) for _, v in term]
-    return " × ".join(shown[:1] + [f"({s})" if s.startswith("-") else s for s in shown[1:]])
-
-
-def index_text(k, shape):
-    """Flat index 5 of shape (2, 3) -> '[1,2]'; a scalar -> ''."""
-    if not shape:
-        return ""
-    return "[" + ",".join(str(int(i)) for i in np.unravel_index(k, shape)) + "]"
+__all__ = ["Substitution", "index_text", "num", "node_outputs", "substitute"]
 
 
 def _copies(shape, frame_shape, k):
@@ -94,14 +44,17 @@ def _copies(shape, frame_shape, k):
 
 def _elementwise(node, slot, k, args, out, g, name, table, lang):
     rule, factors = table[type(node)][slot]
+    rule = rule(node) if callable(rule) else rule
     shapes = [np.shape(x) for x in args if isinstance(x, np.ndarray)] + [np.shape(g)]
     frame = np.broadcast_shapes(*shapes)
-    values = [(label, f(node, args, out, g)) for label, f in factors]
-    arrays = [(label, np.broadcast_to(np.asarray(v, dtype=np.float64), frame).reshape(-1))
-              for label, v in values if v is not None]
-    terms = [[(label, arr[j]) for label, arr in arrays] for j in _copies(args[slot].shape,
-                                                                       frame, k)]
-    notes = [say(lang, "copies", n=len(terms))] if len(terms) > 1 else []
+    # one product of factors, or a sum of products (a list of them: GELU's Φ(a) + a·Φ′(a))
+    products = factors if factors and isinstance(factors[0], list) else [factors]
+    arrays = [[(label, np.broadcast_to(np.asarray(v, dtype=np.float64), frame).reshape(-1))
+               for label, v in ((label, f(node, args, out, g)) for label, f in product)
+               if v is not None] for product in products]
+    copies = _copies(args[slot].shape, frame, k)
+    terms = [[(label, arr[j]) for label, arr in product] for j in copies for product in arrays]
+    notes = [say(lang, "copies", n=len(copies))] if len(copies) > 1 else []
     if type(node) in _LOSS_FACTORS:
         reduction = node.options.get("reduction", "mean")
         n = _mean_n(node, np.broadcast_to(args[0], frame))
@@ -318,6 +271,8 @@ def substitute(node, slot, k, out, g, name, lang="en", names=None):
         return _elementwise(node, slot, k, args, out, g, label, _FACTORS, lang)
     if kind in _LOSS_FACTORS:
         return _elementwise(node, slot, k, args, out, g, label, _LOSS_FACTORS, lang)
+    if kind in _MORE:
+        return _MORE[kind](node, slot, k, args, out, g, label, lang)
     if kind in (LS.CrossEntropyLoss, LS.NLLLoss):
         return _class_loss(node, slot, k, args, out, g, label, lang)
     if kind is LS.SoftCrossEntropyLoss:

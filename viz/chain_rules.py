@@ -8,6 +8,8 @@ import numpy as np
 from tinygrad_edu.ops import activation_ops as A, conv_ops as C, elementwise as E
 from tinygrad_edu.ops import loss_ops as LS
 
+from .chain_rules_math import MATH_FACTORS
+
 
 # -- elementwise operations: the factors of the rule, as arrays over the output's positions ----
 def _floor_div(a, b):
@@ -133,3 +135,6 @@ def _logits_dx(node, x, y):
 def _logits_dy(node, x, y):
     pw = node.options.get("pos_weight")
     return -x if pw is None else -x + (pw - 1) * node.saved[2]
+
+
+FACTORS.update(MATH_FACTORS)   # sin … atanh, the logarithms, the steps, GELU, leaky ReLU, where
