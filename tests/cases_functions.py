@@ -1,5 +1,5 @@
 """The case table (see cases.py): math functions of the canon: trig, logs, rounding, prod,
-logsumexp, cumsum, dot, norm."""
+logsumexp, cumsum, dot, mv, norm."""
 import numpy as np
 
 from specs import C, const, signed
@@ -72,6 +72,8 @@ FUNCTION_CASES = [
     C("cumsum_3d", lambda torch, a: [a.cumsum(1), a.cumsum(0)], (2, 3, 4)),
     C("dot", lambda torch, a, b: [a.dot(b), torch.dot(a, b)], (5,), (5,)),
     C("dot_one_side", lambda torch, a, b: a.dot(b), (4,), const([1.0, -2.0, 0.5, 3.0])),
+    C("mv", lambda torch, a, b: [a.mv(b), torch.mv(a, b)], (3, 4), (4,)),
+    C("mv_one_side", lambda torch, a, b: torch.mv(a, b), const([[1.0, -2.0], [0.5, 3.0]]), (2,)),
     C("norm", lambda torch, a: [a.norm(), torch.norm(a), a.norm(p="fro"), a.norm(2)], (3, 4)),
     C("norm_dim", lambda torch, a: [a.norm(dim=1), a.norm(p=2, dim=0, keepdim=True),
                                     torch.norm(a, dim=(0, 1)), a.norm(dim=-1, keepdim=True)],

@@ -1,8 +1,9 @@
 """More of the Tensor's math, the families the PyTorch tutorials, d2l and the Zero to Hero
 lectures use: trigonometric and hyperbolic functions, logarithms in other bases, rounding,
-signs, the predicates isnan/isinf/isfinite, and the reductions prod, logsumexp, cumsum, dot
-and norm. Each method checks its arguments and calls one Function from ``ops/math_ops.py``
-or ``ops/reduce_math.py`` (where forward and backward live): x.sin() is ``Sin.apply(x)``."""
+signs, the predicates isnan/isinf/isfinite, the reductions prod, logsumexp, cumsum, dot and
+norm, and the matrix-vector product mv. Each method checks its arguments and calls one Function
+from ``ops/math_ops.py`` or ``ops/reduce_math.py`` (where forward and backward live): x.sin()
+is ``Sin.apply(x)`` (mv is ``A @ v``, the MatMul of ``ops/linalg.py``)."""
 import math
 
 import numpy as np
@@ -22,7 +23,7 @@ TORCH_FUNCTIONS = (
     "sign", "floor", "ceil", "round", "trunc", "fix",
     "isnan", "isinf", "isfinite",
     "gt", "lt", "ge", "le", "ne", "clone",
-    "prod", "logsumexp", "cumsum", "dot", "norm",
+    "prod", "logsumexp", "cumsum", "dot", "mv", "norm",
 )
 
 _UNSET = object()  # an argument not given (torch picks another overload without it)
@@ -194,6 +195,25 @@ class TensorFunctions:
         if a.dtype.kind == "b":
             raise NotImplementedError("\"dot\" not implemented for 'Bool'")
         return R.Dot.apply(self, tensor)
+
+    def mv(self, vec):
+        """torch.mv: the matrix-vector product A·v of a 2-D and a 1-D tensor of one dtype, with
+        no broadcasting (the product itself is A @ v, MvBackward0 in the graph)."""
+        if not _is_tensor(vec):
+            raise _not_tensor("mv", "vec", vec)
+        a, v = self._data, vec._data
+        if a.ndim != 2 or v.ndim != 1:
+            raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
+        if a.shape[1] != v.shape[0]:
+            raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat "
+                               f"({a.shape[0]}x{a.shape[1]}), vec ({v.shape[0]})")
+        if a.dtype != v.dtype:
+            raise RuntimeError(f"addmv input tensors must have the same dtype, but got "
+                               f"{scalar_name(v.dtype)}, {scalar_name(a.dtype)}, and "
+                               f"{scalar_name(v.dtype)}")
+        if a.dtype.kind == "b":
+            raise NotImplementedError("\"addmv_impl_cpu\" not implemented for 'Bool'")
+        return self @ vec
 
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
         """torch.norm: the vector norm of order p over dim (every element when None):
