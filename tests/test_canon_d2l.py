@@ -320,13 +320,15 @@ def test_probability_relative_frequencies_of_die_rolls():
     compare(*on_both(pattern), rtol=1e-6, atol=0)
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError,
-                   reason="torch.distributions (multinomial.Multinomial(1, p).sample()) is not "
-                          "provided by tinygrad_edu; torch.multinomial is")
 def test_probability_sampling_with_the_distributions_package():
-    fair_probs = tinygrad_edu.ones([6]) / 6
-    counts = tinygrad_edu.distributions.multinomial.Multinomial(1, fair_probs).sample()
-    assert counts.shape == (6,) and float(counts.sum()) == 1.0
+    for engine in (tinygrad_edu, torch):
+        fair_probs = engine.ones([6]) / 6
+        counts = engine.distributions.multinomial.Multinomial(1, fair_probs).sample()
+        assert counts.shape == (6,) and float(counts.sum()) == 1.0
+        many = engine.distributions.multinomial.Multinomial(1000, fair_probs).sample()
+        assert many.dtype == engine.float32 and float(many.sum()) == 1000.0
+        rolls = engine.distributions.multinomial.Multinomial(10, fair_probs).sample((500,))
+        assert tuple(rolls.shape) == (500, 6) and (rolls.sum(dim=1) == 10).all()
 
 
 # -- 3.2 linear regression from scratch -----------------------------------------------------------

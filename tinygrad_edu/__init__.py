@@ -47,7 +47,7 @@ def is_tensor(obj):
     return isinstance(obj, Tensor)
 from ._repr import set_printoptions  # noqa: F401
 from . import autograd  # noqa: F401
-from . import accelerator, cuda, backends  # noqa: F401,E402
+from . import accelerator, cuda, backends, distributions  # noqa: F401,E402
 from . import nn  # noqa: F401,E402
 from . import optim, utils, datasets  # noqa: F401,E402
 from .serialization import save, load  # noqa: F401,E402
