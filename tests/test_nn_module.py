@@ -417,3 +417,23 @@ def test_legacy_size_average_maps_to_reduction_with_torchs_warning():
             theirs = torch.nn.MSELoss(**kwargs)
         assert ours.reduction == theirs.reduction
         assert [str(w.message) for w in ours_w] == [str(w.message) for w in theirs_w]
+
+
+# -- torch.nn.utils ----------------------------------------------------------------------------
+@pytest.mark.parametrize("norm_type", [2.0, 1, float("inf")])
+def test_clip_grad_norm_matches_torch(norm_type):
+    torch = pytest.importorskip("torch")
+    results = []
+    for engine in (tinygrad_edu, torch):
+        a = engine.nn.Parameter(engine.tensor([3.0, 4.0]))
+        b = engine.nn.Parameter(engine.tensor([[1.0, -2.0]]))
+        a.grad, b.grad = engine.tensor([3.0, 4.0]), engine.tensor([[12.0, -0.5]])
+        total = engine.nn.utils.clip_grad_norm_([a, b], 2.5, norm_type=norm_type)
+        engine.nn.utils.clip_grad_value_(b, 0.3)
+        flat = engine.nn.utils.parameters_to_vector([a, b])
+        results.append((total.item(), a.grad.tolist(), b.grad.tolist(), flat.tolist()))
+    ours, theirs = results
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-6)
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-6)
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-6)
+    assert ours[3] == theirs[3]
