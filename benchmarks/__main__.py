@@ -1,4 +1,4 @@
-"""python -m benchmarks [--quick] [--case NAME] [--threads N] [--malloc keep|default] [--out F]
+"""python -m benchmarks [--quick] [--case NAME] [--threads N[,M]] [--malloc keep|default] [--out F]
 
 Times each training step on tinygrad_edu, real torch (CPU, same thread count) and the
 hand-written NumPy floor, in one process with the engines interleaved, and writes the
@@ -10,11 +10,16 @@ import os
 import platform
 import sys
 
-GOALS = {  # case name prefix -> (max ratio to torch, max ratio to the NumPy floor)
-    "MLP": (1.0, 1.15),
-    "DNN 3-5-5-5-3, batch 1": (1.0, None),
-    "LeNet": (1.5, None),
+GOALS = {  # case name prefix -> (max ratio to torch, max ratio to the NumPy floor), issue 13
+    "MLP": (1.0, 1.10),
+    "DNN": (1.0, 1.10),
+    "wide MLP": (1.0, 1.10),
+    "char-level": (1.0, 1.10),
+    "Transformer": (1.0, None),
+    "LeNet": (1.25, None),
+    "CIFAR": (1.25, None),
 }
+OP_LIMIT, MEMORY_LIMIT = 1.5, 1.25  # per-op ratio to torch; peak step memory to torch
 START, END = "<!-- results -->", "<!-- /results -->"
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -70,7 +75,7 @@ def run(quick=False, patterns=(), threads=1, settle=0.1):
         if not _selected(case.name, patterns):
             continue
         steps = case.steps(engines)
-        repeats, inner = (2, 1) if quick else (21, 5)
+        repeats, inner = (2, 1) if quick else (getattr(case, "rounds", None) or (21, 5))
         if case.name.startswith("one epoch"):
             repeats, inner = (1, 1) if quick else (5, 1)
         samples = timing.interleaved_samples(steps, repeats=repeats, inner=inner,
@@ -89,7 +94,11 @@ def run(quick=False, patterns=(), threads=1, settle=0.1):
         memory = {"growth": growth, "growth_steps": growth_steps,
                   "peak": timing.peak_memory(mlp["edu"]),
                   "peak_floor": timing.peak_memory(mlp["numpy"])}
-    return rows, memory, torch
+    op_rows = None
+    if torch is not None and _selected("per-op", patterns):
+        from . import ops
+        op_rows = ops.measure(engines, quick)
+    return rows, memory, torch, op_rows
 
 
 def _ratio_text(ratio, spread):
@@ -98,7 +107,7 @@ def _ratio_text(ratio, spread):
     return f"{ratio:.2f}×" + (f" ±{spread:.2f}" if spread is not None else "")
 
 
-def table(rows, memory, torch, threads=1, load=None, malloc=None):
+def table(rows, memory, torch, threads=1, load=None, malloc=None, op_rows=None):
     """The markdown results: one row per case, ratios paired round by round."""
     import numpy as np
     import tinygrad_edu
@@ -140,6 +149,9 @@ def table(rows, memory, torch, threads=1, load=None, malloc=None):
                   f"{memory['peak'] / 2**20:.1f} MiB, NumPy floor "
                   f"{memory['peak_floor'] / 2**20:.1f} MiB (tracemalloc; torch's own "
                   f"allocator is not traced)."]
+    if op_rows:
+        from . import ops
+        lines += ["", ops.summary(op_rows, OP_LIMIT)]
     return "\n".join(lines)
 
 
@@ -161,24 +173,63 @@ def _load():
         return None
 
 
+def _each_thread_count(args, counts):
+    """Thread counts are fixed when NumPy loads: run each in a process of its own, one table
+    each; peak memory (one thread, a process per case and engine) is measured once here."""
+    import subprocess
+    import tempfile
+    from . import cases, memory
+    texts = []
+    for n in counts:
+        with tempfile.TemporaryDirectory() as tmp:
+            part = os.path.join(tmp, "part.md")
+            command = [sys.executable, "-m", "benchmarks", "--threads", str(n), "--malloc",
+                       args.malloc, "--settle", str(args.settle), "--out", part]
+            command += ["--quick"] * args.quick + [a for c in args.case for a in ("--case", c)]
+            if subprocess.run(command).returncode != 0:
+                return 1
+            text = open(part, encoding="utf-8").read()
+            texts.append(f"### {n} thread{'s' * (n > 1)}\n\n" + text.split(START)[1].split(END)[0].strip())
+    if _selected("peak memory", args.case):
+        names = [c.name for c in cases.all_cases()]
+        if args.quick:
+            names = names[2:3]
+        texts.append("### Peak step memory (one thread, glibc's default malloc, a fresh process "
+                     "per case and engine; `benchmarks/memory.py`)\n\n"
+                     + memory.table(names, MEMORY_LIMIT))
+    text = "\n\n".join(texts)
+    print("\n" + text)
+    out = args.out or (os.path.join("docs", "benchmarks.md") if not args.quick and not args.case
+                       else None)
+    if out:
+        write(out, text)
+        print(f"\nwritten to {out}")
+    return 0
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="few repeats (a smoke test)")
     p.add_argument("--case", action="append", default=[], metavar="NAME",
                    help="run only the cases whose name contains NAME (repeatable; 'memory' "
                         "selects the memory check), e.g. --case MLP --case LeNet")
-    p.add_argument("--threads", type=int, default=os.cpu_count() or 1,
-                   help="BLAS and torch threads (default: one per core)")
+    p.add_argument("--threads", default="1,2",
+                   help="BLAS and torch threads; several (1,2: the default) run one process "
+                        "each and add the peak-memory table")
     p.add_argument("--settle", type=float, default=0.1,
                    help="seconds of pause before each engine's turn, so the previous "
                         "engine's worker threads stop spinning (default 0.1; multi-threaded "
                         "runs only)")
-    p.add_argument("--malloc", choices=("keep", "default"), default="keep",
+    p.add_argument("--malloc", choices=("keep", "default"), default="default",
                    help="keep: glibc's malloc keeps freed memory between steps, for every "
-                        "engine (default); default: glibc's own thresholds")
+                        "engine; default: glibc's own thresholds (the default, as a user runs it)")
     p.add_argument("--out", default=None,
                    help="markdown file to update (default docs/benchmarks.md for a full run)")
     args = p.parse_args(argv)
+    counts = [int(n) for n in str(args.threads).split(",")]
+    if len(counts) > 1:
+        return _each_thread_count(args, counts)
+    args.threads = counts[0]
     _set_threads(args.threads)
     from . import timing
     malloc = "glibc defaults"
@@ -186,10 +237,10 @@ def main(argv=None):
         malloc = ("freed memory kept between steps (mallopt)" if timing.keep_freed_memory()
                   else "allocator defaults (mallopt not available)")
     load_before = _load()
-    rows, memory, torch = run(args.quick, args.case, args.threads, args.settle)
+    rows, memory, torch, op_rows = run(args.quick, args.case, args.threads, args.settle)
     load_after = _load()
     load = (load_before, load_after) if load_before is not None else None
-    text = table(rows, memory, torch, args.threads, load, malloc)
+    text = table(rows, memory, torch, args.threads, load, malloc, op_rows)
     print("\n" + text)
     full_run = not args.quick and not args.case
     out = args.out or (os.path.join("docs", "benchmarks.md") if full_run else None)

@@ -2,7 +2,7 @@
 on tinygrad_edu and on real torch, plus the NumPy floor built from the same initial weights."""
 import numpy as np
 
-from . import floor
+from . import floor, models
 
 MLP_SIZES = (784, 512, 256, 128, 64, 10)
 DNN_SIZES = (3, 5, 5, 5, 3)
@@ -47,11 +47,15 @@ def make_step(torch, model, loss_fn, lr, momentum, x, y):
 
 
 class Case:
-    """A benchmark: builds a step for each engine from the same weights and data."""
+    """A benchmark: builds a step for each engine from the same weights and data.
+    floor_kind: "mlp", "lenet" or None (no hand-written floor); rounds: (repeats, inner)
+    for a slow step, or None for the defaults."""
 
-    def __init__(self, name, build_model, loss, lr, momentum, make_data, floor_kind):
+    def __init__(self, name, build_model, loss, lr, momentum, make_data, floor_kind,
+                 rounds=None):
         self.name, self.build_model, self.loss = name, build_model, loss
         self.lr, self.momentum, self.make_data, self.floor_kind = lr, momentum, make_data, floor_kind
+        self.rounds = rounds
 
     def steps(self, engines):
         """{'edu': step, 'torch': step, 'numpy': step} sharing initial weights and data."""
@@ -69,8 +73,9 @@ class Case:
             tx = torch.tensor(x)
             ty = torch.tensor(y)
             out[name] = make_step(torch, model, loss_fn, self.lr, self.momentum, tx, ty)
-        params = [p.detach().cpu().numpy().copy() for p in reference.parameters()]
-        out["numpy"] = self._floor(params, x, y)
+        if self.floor_kind:
+            params = [p.detach().cpu().numpy().copy() for p in reference.parameters()]
+            out["numpy"] = self._floor(params, x, y)
         return out
 
     def _floor(self, params, x, y):
@@ -109,4 +114,13 @@ def all_cases():
         Case("DNN 3-5-5-5-3, batch 7000", lambda t: mlp(t, DNN_SIZES), "mse", 0.01, 0.0,
              lambda: _dnn_batch(7000), "mlp"),
         Case("LeNet-5, batch 256", lenet, "ce", 0.9, 0.0, lambda: _mnist_batch(256), "lenet"),
-    ]
+    ] + round_two_cases()
+
+
+def round_two_cases():
+    """The cases of issue 13: CIFAR-like CNN, wide MLP at batch 1, char-level LM, Transformer."""
+    wide = [Case(f"wide MLP 784-{w}-{w}-10, batch 1", lambda t, w=w: mlp(t, (784, w, w, 10)),
+                 "ce", 0.01, 0.5, lambda: _mnist_batch(1), "mlp") for w in (512, 1024, 2048)]
+    cnn = [Case(f"CIFAR CNN 3-32-64, batch {n}", models.cifar_cnn, "ce", 0.01, 0.9,
+                lambda n=n: models.cifar_batch(n), None, rounds=(11, 1)) for n in (64, 256)]
+    return cnn + wide + [models.CharLM(), models.Transformer()]

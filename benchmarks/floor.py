@@ -62,7 +62,9 @@ class MLP:
             g = d * (2.0 / d.size)
         gW, gb = [None] * len(self.W), [None] * len(self.W)
         for i in range(len(self.W) - 1, -1, -1):
-            gW[i] = g.T @ acts[i]
+            # a batch of one: gᵀ @ x is an outer product, a broadcast multiply is the fast
+            # way (the engine's Linear does the same, ops/linalg.py transposed_product)
+            gW[i] = np.multiply(g.T, acts[i]) if len(g) == 1 else g.T @ acts[i]
             gb[i] = g.sum(axis=0)
             if i:
                 g = (g @ self.W[i]) * (acts[i] > 0)
@@ -158,4 +160,26 @@ class LeNet:
         g = _avgpool_backward(g) * (1 - a1 * a1)
         _, gc1w, gc1b = _conv_backward(g, x0.shape, cols1, c1w, need_x=False)
         self.opt.step([gc1w, gc1b, gc2w, gc2b, gc3w, gc3b, gf1w, gf1b, gf2w, gf2b])
+        return float(loss)
+
+
+class CharLM:
+    """The makemore MLP by hand: C[X], tanh hidden layer, cross-entropy, p -= lr · grad."""
+
+    def __init__(self, params, lr):
+        self.p, self.lr = params, lr   # C, W1, b1, W2, b2 as the step holds them (x @ W)
+
+    def step(self, x, y):
+        C, W1, b1, W2, b2 = self.p
+        flat = C[x].reshape(len(x), -1)
+        h = np.tanh(flat @ W1 + b1)
+        loss, g = _softmax_ce(h @ W2 + b2, y)
+        gW2, gb2 = h.T @ g, g.sum(axis=0)
+        g = g @ W2.T
+        g *= 1 - h * h
+        gW1, gb1 = flat.T @ g, g.sum(axis=0)
+        gC = np.zeros_like(C)
+        np.add.at(gC, x.ravel(), (g @ W1.T).reshape(-1, C.shape[1]))
+        for p, gp in zip(self.p, (gC, gW1, gb1, gW2, gb2)):
+            p -= self.lr * gp
         return float(loss)

@@ -47,14 +47,40 @@ def test_floor_lenet_conv_gradient_matches_finite_differences():
 
 def test_benchmark_script_runs_quick(tmp_path):
     out = tmp_path / "bench.md"
-    proc = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--out", str(out)],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--threads", "1",
+                           "--out", str(out)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     text = out.read_text()
     for name in ("MLP 784-512-256-128-64-10, batch 64", "DNN 3-5-5-5-3, batch 1",
-                 "LeNet-5, batch 256", "one epoch of lesson 15", "Memory: growth"):
+                 "LeNet-5, batch 256", "one epoch of lesson 15", "Memory: growth",
+                 "CIFAR CNN 3-32-64, batch 64", "wide MLP 784-512-512-10, batch 1",
+                 "char-level MLP LM", "Transformer", "Per-op, with grad"):
         assert name in text
     assert "edu / torch" in text
+
+
+def test_round_two_steps_agree_with_the_floor_and_torch_loss_by_loss():
+    """The char-level LM's floor computes the same step; the Transformer and the CIFAR CNN
+    give torch's losses on tinygrad_edu (same weights, same data)."""
+    import tinygrad_edu
+    from benchmarks import models
+    torch = pytest.importorskip("torch")
+    lm = models.CharLM().steps({"edu": tinygrad_edu})
+    np.testing.assert_allclose([float(lm["edu"]()) for _ in range(3)],
+                               [lm["numpy"]() for _ in range(3)], rtol=1e-5)
+    small_cnn = cases.Case("CIFAR CNN, batch 4", models.cifar_cnn, "ce", 0.01, 0.9,
+                           lambda: models.cifar_batch(4), None)
+    for case in (models.Transformer(), small_cnn):
+        steps = case.steps({"edu": tinygrad_edu, "torch": torch})
+        edu = [float(steps["edu"]()) for _ in range(2)]
+        ref = [float(steps["torch"]().detach()) for _ in range(2)]
+        np.testing.assert_allclose(edu, ref, rtol=1e-4)
+
+
+def test_peak_step_memory_is_measured_in_a_fresh_process():
+    from benchmarks import memory
+    peak = memory.in_fresh_process("DNN 3-5-5-5-3, batch 1", "edu", timeout=120)
+    assert isinstance(peak, int) and peak >= 0
 
 
 def test_paired_ratio_is_the_median_of_round_by_round_ratios():

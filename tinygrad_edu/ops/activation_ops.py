@@ -6,9 +6,16 @@ from ._util import select
 
 
 def stable_sigmoid(x):
-    """1/(1+e⁻ˣ) without overflow: for x < 0 use eˣ/(1+eˣ) instead."""
-    e = np.exp(-np.abs(x))  # always in (0, 1]: no overflow
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+    """1/(1+e⁻ˣ), safe for any x: for x ≪ 0, e⁻ˣ overflows to inf and 1/(1+inf) = 0 exactly,
+    the right limit, so the overflow warning is silenced instead of branching on the sign.
+    Measured (docs/benchmarks.md, "Sigmoid") against the two-branch np.where form:
+    256×4096 float32 24 → 1.6 ms, 64×512 156 → 34 µs, 3×4 10.7 → 4.9 µs; as accurate
+    (≤ 9.2e-8 from the float64 value; within 2 ulp, 1.2e-7, of torch's)."""
+    out = np.negative(x, out=np.empty_like(x))  # one array, worked on in place (0-d too)
+    with np.errstate(over="ignore"):
+        np.exp(out, out=out)
+    out += 1
+    return np.reciprocal(out, out=out)
 
 
 class Sigmoid(Function):
@@ -26,7 +33,12 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, g):
         (out,) = ctx.saved
-        return g * out * (1 - out)
+        # in place on one fresh array (torch's order: g·(1 − out)·out): 256×4096 0.42 →
+        # 0.31 ms, 64×512 12 → 9 µs against g * out * (1 - out) and its three temporaries
+        d = np.subtract(1, out)
+        d *= g
+        d *= out
+        return d
 
 
 class Relu(Function):
@@ -65,7 +77,11 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx, g):
         (out,) = ctx.saved
-        return g * (1 - out * out)
+        # in place on one fresh array: LeNet's 256×6×28×28 0.48 → 0.32 ms, 64×512 10 → 8 µs
+        d = out * out
+        np.subtract(1, d, out=d)
+        d *= g
+        return d
 
 
 class Softmax(Function):
