@@ -384,3 +384,14 @@ def test_round_trip_of_the_functions_with_float64_inputs():
                                    torch.atan(a), a.cumsum(0), a.prod(), a.norm(),
                                    a.logsumexp(0)], [(5,)], dtype=np.float64, low=0.1, high=0.9)
     assert math.isclose(tinygrad_edu.tensor(1e-10).log1p().item(), 1e-10, rel_tol=1e-6)
+
+
+def test_outside_the_domain_no_numpy_warning():
+    """torch gives -inf / nan silently for log10(0), asin(2), ...; so do we (forward and
+    backward)."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x = tinygrad_edu.tensor([0.0, -1.0, 2.0], requires_grad=True)
+        total = x.log10() + x.log2() + x.log1p() + x.asin() + x.acos() + x.atanh() + x.acosh()
+        total.sum().backward()

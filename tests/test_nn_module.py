@@ -437,3 +437,15 @@ def test_clip_grad_norm_matches_torch(norm_type):
     np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-6)
     np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-6)
     assert ours[3] == theirs[3]
+
+
+def test_a_parameter_changed_in_place_keeps_its_place():
+    """bn.weight *= 0.1 assigns bn.weight again: parameters() keeps torch's order."""
+    for engine in (tinygrad_edu, torch):
+        bn = engine.nn.BatchNorm1d(3)
+        with engine.no_grad():
+            bn.weight *= 0.1
+        layer = engine.nn.Linear(2, 2)
+        layer.weight = engine.nn.Parameter(engine.ones(2, 2))
+        assert [n for n, _ in bn.named_parameters()] == ["weight", "bias"]
+        assert [n for n, _ in layer.named_parameters()] == ["weight", "bias"]

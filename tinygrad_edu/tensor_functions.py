@@ -38,6 +38,13 @@ def _not_tensor(name, argument, x):
                      f"{type(x).__name__}")
 
 
+def _quietly(function, x):
+    """Outside its domain (log of 0 or of a negative, asin of 2) torch gives -inf or nan
+    without a word; NumPy would warn, so its warnings are off for these calls."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return function.apply(x)
+
+
 class TensorFunctions:
     __slots__ = ()
 
@@ -63,10 +70,10 @@ class TensorFunctions:
         return M.Cosh.apply(self._floating())
 
     def asin(self):
-        return M.Asin.apply(self._floating())
+        return _quietly(M.Asin, self._floating())
 
     def acos(self):
-        return M.Acos.apply(self._floating())
+        return _quietly(M.Acos, self._floating())
 
     def atan(self):
         return M.Atan.apply(self._floating())
@@ -75,24 +82,24 @@ class TensorFunctions:
         return M.Asinh.apply(self._floating())
 
     def acosh(self):
-        return M.Acosh.apply(self._floating())
+        return _quietly(M.Acosh, self._floating())
 
     def atanh(self):
-        return M.Atanh.apply(self._floating())
+        return _quietly(M.Atanh, self._floating())
 
     arcsin, arccos, arctan = asin, acos, atan  # NumPy's names, which torch accepts too
     arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
     # -- logarithms ------------------------------------------------------------------------
     def log10(self):
-        return M.Log10.apply(self._floating())
+        return _quietly(M.Log10, self._floating())
 
     def log2(self):
-        return M.Log2.apply(self._floating())
+        return _quietly(M.Log2, self._floating())
 
     def log1p(self):
         """ln(1 + x), exact for tiny x (torch.log1p)."""
-        return M.Log1p.apply(self._floating())
+        return _quietly(M.Log1p, self._floating())
 
     def expm1(self):
         """eˣ − 1, exact for tiny x (torch.expm1)."""

@@ -69,42 +69,43 @@ def run_backward(root, gradient=None, retain_graph=False, trace=None, sink=None)
         sink(root, seed if root._hooks is None else run_hooks(root._hooks, seed), handed)
         return
     grads = {root.grad_fn: seed}   # node -> ∂L/∂(its output), summed so far
-    for node in topological_order(root.grad_fn):
-        g = grads.pop(node, None)
-        if g is None:              # no gradient reached it (its consumers returned None)
-            continue
-        if node.saved is FREED:
-            raise RuntimeError(_FREED_MESSAGE)
-        inputs = recorded_inputs(node)
-        if inputs is not node.inputs or node.changed_output is not None:
-            check_saved(node)                  # was something it saved changed in place?
-        if node.hooks is not None:             # out.register_hook(fn): fn may change g
-            g = run_hooks(node.hooks, g)
-        input_grads = node.backward(node, g)   # the chain rule at one node: ∂L/∂x = g · ∂out/∂x
-        if type(input_grads) is not tuple:
-            input_grads = (input_grads,)
-        if trace is not None:
-            trace(node, g, input_grads)
-        if node.retained is not None:          # out.retain_grad() was called
-            out = node.retained()
-            if out is not None:
-                sink(out, g, handed)
-        for t, gi, need in zip(inputs, input_grads, node.needs_input_grad):
-            if gi is None or not need:
+    with np.errstate(all="ignore"):  # as torch: an inf or nan gradient comes without a warning
+        for node in topological_order(root.grad_fn):
+            g = grads.pop(node, None)
+            if g is None:              # no gradient reached it (its consumers returned None)
                 continue
-            if gi.shape != t._data.shape:
-                raise RuntimeError(f"{node.name()} returned a gradient of shape {gi.shape} for "
-                                   f"an input of shape {t._data.shape}")
-            if t.grad_fn is None:              # a leaf: into .grad
-                if t._hooks is not None:
-                    gi = run_hooks(t._hooks, gi)
-                sink(t, gi, handed)
-            elif t.grad_fn in grads:           # a tensor used twice receives the sum
-                grads[t.grad_fn] = grads[t.grad_fn] + gi
-            else:
-                grads[t.grad_fn] = gi
-        if not retain_graph and node.saved:
-            node.saved = FREED
+            if node.saved is FREED:
+                raise RuntimeError(_FREED_MESSAGE)
+            inputs = recorded_inputs(node)
+            if inputs is not node.inputs or node.changed_output is not None:
+                check_saved(node)                  # was something it saved changed in place?
+            if node.hooks is not None:             # out.register_hook(fn): fn may change g
+                g = run_hooks(node.hooks, g)
+            input_grads = node.backward(node, g)   # the chain rule: ∂L/∂x = g · ∂out/∂x
+            if type(input_grads) is not tuple:
+                input_grads = (input_grads,)
+            if trace is not None:
+                trace(node, g, input_grads)
+            if node.retained is not None:          # out.retain_grad() was called
+                out = node.retained()
+                if out is not None:
+                    sink(out, g, handed)
+            for t, gi, need in zip(inputs, input_grads, node.needs_input_grad):
+                if gi is None or not need:
+                    continue
+                if gi.shape != t._data.shape:
+                    raise RuntimeError(f"{node.name()} returned a gradient of shape {gi.shape} "
+                                       f"for an input of shape {t._data.shape}")
+                if t.grad_fn is None:              # a leaf: into .grad
+                    if t._hooks is not None:
+                        gi = run_hooks(t._hooks, gi)
+                    sink(t, gi, handed)
+                elif t.grad_fn in grads:           # a tensor used twice receives the sum
+                    grads[t.grad_fn] = grads[t.grad_fn] + gi
+                else:
+                    grads[t.grad_fn] = gi
+            if not retain_graph and node.saved:
+                node.saved = FREED
 
 
 def run_hooks(hooks, g):

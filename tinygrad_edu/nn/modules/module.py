@@ -92,7 +92,7 @@ class Module:
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call "
                                      "(call super().__init__() first in your __init__)")
-            self._forget(name)
+            self._forget(name, keep="_parameters")  # a re-assigned parameter keeps its place
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
@@ -103,7 +103,7 @@ class Module:
             if d.get("_modules") is None:
                 raise AttributeError("cannot assign module before Module.__init__() call "
                                      "(call super().__init__() first in your __init__)")
-            self._forget(name)
+            self._forget(name, keep="_modules")
             d["_modules"][name] = value
         elif d.get("_modules") is not None and name in d["_modules"]:
             if value is not None:
@@ -118,12 +118,14 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def _forget(self, name):
-        """Remove ``name`` from every table before it is registered again as something else."""
+    def _forget(self, name, keep=None):
+        """Remove ``name`` from every table (but ``keep``, where it is registered again in the
+        same place, as torch keeps the order of parameters()) before it is registered anew."""
         d = self.__dict__
         d.pop(name, None)
         for table in ("_parameters", "_buffers", "_modules"):
-            d[table].pop(name, None)
+            if table != keep:
+                d[table].pop(name, None)
         d["_non_persistent_buffers_set"].discard(name)
 
     def __getattr__(self, name):  # only called when normal lookup fails
