@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LESSON ?= 05
 
-.PHONY: run test test-slow bench demo clean fuzz
+.PHONY: run test test-slow bench demo clean fuzz notebooks lab
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -33,6 +33,13 @@ fuzz: $(VENV)/.installed-dev     ## differential fuzzing against torch: 50,000 p
 
 bench: $(VENV)/.installed-dev    ## benchmarks against torch; writes docs/benchmarks.md
 	$(BIN)/python -m benchmarks
+
+notebooks: $(VENV)/.installed-run ## regenerate notebooks/ from the lesson files (after editing a lesson)
+	$(BIN)/python -m lessons notebooks
+
+lab: $(BIN)/python               ## install the notebook extras and open the lessons in JupyterLab
+	$(BIN)/python -m pip install -q -e '.[notebook]'
+	$(BIN)/jupyter lab notebooks/
 
 demo: $(VENV)/.installed-run     ## a sample graph, backward stepper and plot in out/demo
 	$(BIN)/python -m viz demo --out out/demo

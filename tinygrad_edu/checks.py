@@ -166,6 +166,12 @@ def check_softmax_dtype(name, dtype, dim, ndim, numel):
     raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(dtype)}\'')
 
 
+def mm_message(a_dtype, b_dtype):
+    """torch's message for a 2-D product of two dtypes."""
+    names = [_CPP.get(np.dtype(d).name, np.dtype(d).name) for d in (a_dtype, b_dtype)]
+    return "expected m1 and m2 to have the same dtype, but got: {} != {}".format(*names)
+
+
 def _rows_fold(x):
     """Whether a stack (…, n, k) can be seen as one (rows, k) matrix without copying: its
     leading dims are laid out one after the other (not a broadcast or a transposed stack)."""
@@ -200,9 +206,17 @@ def check_matmul_dtypes(a, b):
     bmm = y.ndim >= 3 and (x.ndim >= 3 or not (grad or (x.ndim == 1 and empty)))
     if x.ndim >= 3 and y.ndim <= 2 and not getattr(b, "_requires_grad", False) and x.size:
         bmm = not _rows_fold(x)  # a stack on the left folds into rows only without a copy
+    if (x.ndim == 3 and y.ndim == 3 and y.shape[0] == 1 and x.shape[0] != 1 and not same
+            and getattr(b, "_requires_grad", False)):   # torch drops b's batch of 1: mm
+        raise RuntimeError(mm_message(x.dtype, y.dtype) + hint)
     if bmm:
         if empty:
-            return None if same else y.dtype
+            if same:
+                return None
+            if y.dtype.kind not in "fc" and (grad or getattr(b, "_requires_grad", False)):
+                raise RuntimeError(f"Autograd not support dtype: {B} (the empty product takes "
+                                   f"the second operand's dtype, which cannot require grad)")
+            return y.dtype
         if x.dtype.kind == "b":
             raise NotImplementedError(f"\"bmm\" not implemented for 'Bool'{bool_hint}")
         if not same:

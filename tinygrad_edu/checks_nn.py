@@ -152,6 +152,8 @@ def check_probability_targets(x, target, ignore_index, weight=None):
                            f"class probabilities; class indices have shape (N,))")
     if ignore_index >= 0:
         raise RuntimeError("ignore_index is not supported for floating point target")
+    if x.ndim == 0:   # the class dim of a batch is dim 1
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
     n_classes = x.shape[0 if x.ndim == 1 else 1] if x.ndim else 1
     if weight is not None and (weight.ndim != 1 or weight.size != n_classes):
         raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all "
@@ -212,13 +214,22 @@ def check_conv(x, weight, bias, padding, dilation, groups):
 
 
 def check_linear_dtypes(x, w, bias):
-    """F.linear with a bias is torch's addmm(bias, x, Wᵀ): the bias is checked against W
-    first ("self and mat2"), then x against W; bools have no kernel, and an empty product
-    of bools adds an int zero to the bias (Long, which cannot become Bool). x, w, bias:
-    arrays."""
+    """F.linear with a bias is torch's addmm(bias, x, Wᵀ) for a 2-D x (or a contiguous x and
+    bias, flattened to 2-D): the bias is checked against W first ("self and mat2"), then x
+    against W; bools have no kernel, and an empty product of bools adds an int zero to the
+    bias (Long, which cannot become Bool). Otherwise torch adds the bias afterwards, in place:
+    any dtype that casts to x's. x, w, bias: arrays. Returns whether torch takes that unfused
+    path (x @ Wᵀ, then + the bias in the product's dtype)."""
     check_linear_dims(x.ndim, w.ndim)
     if bias is None:
-        return
+        return False
+    fused = w.ndim == 2 and (x.ndim == 2 or (x.flags.c_contiguous and bias.ndim >= 1 and
+                                             bias.flags.c_contiguous))
+    if not fused:   # torch computes x @ Wᵀ, then adds the bias in place: it takes x's dtype
+        if bias.dtype != x.dtype and not np.can_cast(bias.dtype, x.dtype, "same_kind"):
+            raise RuntimeError(f"result type {scalar_name(bias.dtype)} can't be cast to the "
+                               f"desired output type {scalar_name(x.dtype)}")
+        return True
     if bias.dtype != w.dtype:
         raise RuntimeError(f"self and mat2 must have the same dtype, but got "
                            f"{scalar_name(bias.dtype)} and {scalar_name(w.dtype)} (give the "
@@ -233,6 +244,7 @@ def check_linear_dtypes(x, w, bias):
                                       "first, e.g. x.float())")
         if x.shape[-1] == 0 and w.shape[0] != 0 and int(np.prod(x.shape[:-1])) != 0:
             raise RuntimeError("result type Long can't be cast to the desired output type Bool")
+    return False
 
 
 def check_linear_dims(x_ndim, w_ndim):

@@ -62,8 +62,11 @@ def check_alpha(alpha, dtype):
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
 
 
-def check_int_divisor(divisor, dtype):
-    """Integers have no inf or nan: torch refuses integer division (// and %) by 0."""
+def check_int_divisor(divisor, dtype, dividend=None):
+    """Integers have no inf or nan: torch refuses integer division (// and %) by 0, when
+    there is something to divide (an empty dividend: nothing; pass it to say so)."""
+    if dividend is not None and np.size(dividend) == 0:
+        return
     if np.dtype(dtype).kind in "iu" and np.any(np.asarray(divisor) == 0):
         raise RuntimeError("ZeroDivisionError (an integer tensor divided by 0: integers have no "
                            "inf or nan; divide floats, e.g. x.float(), to get them)")
@@ -282,6 +285,9 @@ def check_fill_value(value, dtype):
     """A number written into an integer tensor (masked_fill, full, fill_) must fit its dtype
     (torch refuses inf, nan and numbers out of range; it cuts 2.7 to 2)."""
     dtype = np.dtype(dtype)
+    data = getattr(value, "_data", value)   # a 0-d tensor is its number
+    if isinstance(data, np.ndarray) and data.ndim == 0:
+        value = data.item()
     if dtype.kind not in "iu" or not isinstance(value, (int, float, np.number)):
         return
     info = np.iinfo(dtype)

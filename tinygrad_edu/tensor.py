@@ -374,10 +374,12 @@ class Tensor(TensorMath, TensorFunctions, TensorReduce, TensorShape, TensorIndex
 
 def as_array(data, dtype=None):
     """Python numbers, nested lists (of numbers or tensors), NumPy arrays -> ndarray."""
+    keep = isinstance(data, (Tensor, np.ndarray, np.generic))  # their dtype is kept
     if isinstance(data, Tensor):
         arr = data._data
     elif isinstance(data, (list, tuple)) and isinstance(_first_leaf(data), Tensor):
         arr = np.array(_unwrap(data))   # (tensors further in convert through __array__)
+        keep = True
     else:
         try:
             arr = np.asarray(data)
@@ -389,10 +391,9 @@ def as_array(data, dtype=None):
                              f"to make a tensor") from None
     if dtype is not None:
         return arr.astype(dtype, copy=False)
-    from_numpy = isinstance(data, (np.ndarray, np.generic))  # NumPy's dtype is kept
-    if arr.dtype.kind == "f" and not from_numpy:
+    if arr.dtype.kind == "f" and not keep:
         return arr.astype(dtypes.default_float(), copy=False)  # Python floats: float32 (torch's)
-    if arr.dtype.kind in "iu" and not from_numpy:
+    if arr.dtype.kind in "iu" and not keep:
         return arr.astype(np.int64, copy=False)
     if arr.dtype.kind not in "fiub":
         raise TypeError(f"can't make a tensor from {type(data).__name__} of {arr.dtype}")

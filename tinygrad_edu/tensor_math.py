@@ -137,14 +137,14 @@ class TensorMath:
         a, b = _promote(self, other)
         check_broadcast(a._data.shape, np.shape(_data(b)))
         check_not_bool("remainder", a._data.dtype)
-        check_int_divisor(_data(b), a._data.dtype)
+        check_int_divisor(_data(b), a._data.dtype, a._data)
         with np.errstate(divide="ignore", invalid="ignore"):  # float % 0 is nan, silently
             return broadcasting(E.Remainder, a, b)
 
     def __rmod__(self, other):  # number % tensor
         b, a = _promote(self, other)
         check_not_bool("remainder", b._data.dtype)
-        check_int_divisor(b._data, b._data.dtype)
+        check_int_divisor(b._data, b._data.dtype, a)
         with np.errstate(divide="ignore", invalid="ignore"):
             return E.Remainder.apply(a, b)
 
@@ -159,7 +159,7 @@ class TensorMath:
     def _floor_divide(self, a, b):
         check_broadcast(np.shape(a), np.shape(b))
         check_not_bool("floor_divide", self._data.dtype)
-        check_int_divisor(b, self._data.dtype)
+        check_int_divisor(b, self._data.dtype, a)
         with np.errstate(divide="ignore", invalid="ignore"):  # float // 0 is ±inf or nan
             return self._make(np.asarray(np.floor_divide(a, b)), False, None)
 
@@ -182,7 +182,7 @@ class TensorMath:
         empty_dtype = check_matmul_dtypes(self, other)
         check_matmul(self._data.shape, other._data.shape)
         if empty_dtype is not None:  # an empty batched product of two dtypes: torch gives b's
-            return self.detach()._cast(empty_dtype) @ other.detach()._cast(empty_dtype)
+            return self._cast(empty_dtype) @ other._cast(empty_dtype)
         return L.MatMul.apply(self, other)
 
     def __rmatmul__(self, other):

@@ -200,8 +200,9 @@ def index_key(key, shape=None):
     parts = [_index_part(k) for k in (key if isinstance(key, tuple) else (key,))]
     if any(isinstance(k, slice) for k in parts):
         check_slice_steps(parts, shape)
-    if (shape is not None and any(isinstance(k, np.ndarray) for k in parts)
-            and any(k is Ellipsis or isinstance(k, (int, np.integer)) for k in parts)):
+    if shape and (any(_is_scalar_bool(k) for k in parts) or (
+            any(isinstance(k, np.ndarray) for k in parts)
+            and any(k is Ellipsis or isinstance(k, (int, np.integer)) for k in parts))):
         torch_key = _torch_layout(parts, tuple(shape))  # NumPy's layout may differ
         if torch_key is not None:
             return torch_key
@@ -243,6 +244,11 @@ def _empty_pick_key(key, shape):
     return None
 
 
+def _is_scalar_bool(k):
+    return isinstance(k, (bool, np.bool_)) or (isinstance(k, np.ndarray) and k.ndim == 0
+                                               and k.dtype == np.bool_)
+
+
 def _sequence_as_tuple(seq):
     """torch reads x[[0, slice(None)]] or x[[[0, 1], [1, 0]]] as x[0, :], x[[0, 1], [1, 0]]."""
     return len(seq) < 32 and any(isinstance(x, (TensorShape, list, tuple, slice)) or x is None
@@ -265,13 +271,15 @@ def _is_mask(k):
 def _torch_layout(parts, shape):
     """``parts`` (with index arrays) as a NumPy key that gives torch's layout, or None to
     leave the key to NumPy (which then reports what is wrong with it)."""
-    if sum(k is Ellipsis for k in parts) > 1 or any(
-            isinstance(k, (bool, np.bool_)) or (_is_mask(k) and k.ndim == 0) for k in parts):
+    if sum(k is Ellipsis for k in parts) > 1:
         return None
-    used = sum(k.ndim if _is_mask(k) else 0 if k is None or k is Ellipsis else 1 for k in parts)
+    used = sum(k.ndim if _is_mask(k) else 0 if k is None or k is Ellipsis or _is_scalar_bool(k)
+               else 1 for k in parts)
     items, dim = [], 0  # (kind, index, the dim of the tensor it indexes)
     for k in parts:
-        if k is Ellipsis:
+        if _is_scalar_bool(k):  # a new dim of size 1 indexed by [0] (True) or [] (False)
+            items.append(("array", np.zeros(int(bool(k)), np.intp), None))
+        elif k is Ellipsis:
             items += [("slice", slice(None), d) for d in range(dim, dim + len(shape) - used)]
             dim += max(len(shape) - used, 0)
         elif k is None:
@@ -290,7 +298,8 @@ def _torch_layout(parts, shape):
     items += [("slice", slice(None), d) for d in range(dim, len(shape))]
     rest = [it for it in items if it[0] in ("slice", "new")]
     torch_at = _block_position(items, ("array",))       # the ints are already applied
-    if torch_at == _block_position(items, ("array", "int")):  # NumPy agrees
+    phantom = any(d is None for kind, _, d in items if kind == "array")
+    if torch_at == _block_position(items, ("array", "int")) and not phantom:  # NumPy agrees
         if not any(k is Ellipsis for k in parts):
             return None
         return tuple(None if kind == "new" else k for kind, k, _ in items)  # ... spelled out
@@ -305,11 +314,17 @@ def _torch_layout(parts, shape):
             at = j if j < torch_at else j + len(block)
             key[d] = np.arange(shape[d])[k].reshape([-1 if i == at else 1 for i in range(ndim)])
     for kind, k, d in items:
-        if kind == "array":
+        if kind == "array" and d is not None:   # (a bool's dim only shapes the block)
             k = k.reshape((1,) * (len(block) - k.ndim) + k.shape)
             key[d] = k.reshape((1,) * torch_at + k.shape + (1,) * (ndim - torch_at - len(block)))
         elif kind == "int":
-            key[d] = np.asarray(k)
+            if not -shape[d] <= k < shape[d]:   # checked even when nothing is picked
+                raise IndexError(f"index {k} is out of bounds for dimension {d} with size "
+                                 f"{shape[d]}")
+            key[d] = np.asarray(k).reshape((1,) * ndim)
+    if phantom:   # a False makes the block (and the result) empty: carried by the first key
+        key[0] = key[0] + np.zeros((1,) * torch_at + tuple(block) +
+                                   (1,) * (ndim - torch_at - len(block)), np.intp)
     return tuple(key)
 
 

@@ -111,9 +111,12 @@ class Frames:
         return os.fspath(path)
 
     def _repr_html_(self):
+        """In a notebook: the player (an iframe) and, below it, the static view of every
+        frame (inline SVG and step text), which survives where iframes and scripts are
+        removed (viz/notebook.py)."""
         try:
-            from .html import player_html
-            return player_html(self, standalone=False)
+            from .notebook import frames_html
+            return frames_html(self)
         except Exception:  # a notebook display must never raise
             return None
 

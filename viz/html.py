@@ -191,14 +191,28 @@ def _button(id, w, toggle=False):
     return f'<button id="{id}" type="button"{kind}{tip}>{html_escape(w[id])}</button>'
 
 
-def player_html(frames, standalone=True, play_ms=1400):
-    """The player page for ``frames`` (viz.frames.Frames), in ``frames.lang``."""
-    lang = getattr(frames, "lang", "en")
-    w = words(lang)
+def player_sources(frames):
+    """The DOT texts the player draws: each frame's whole graph, then each frame's focus
+    view (None where there is none)."""
     sources = [_dot.to_dot(frames.graph, f.states, f.grads, f.edge_notes, caption=None,
                            id_prefix=f"f{f.index}_") for f in frames]
-    focus_sources = [focus_dot(frames.graph, f) for f in frames]
-    svgs = _render(sources + focus_sources)
+    return sources, [focus_dot(frames.graph, f) for f in frames]
+
+
+def render_frames(frames):
+    """``(sources, svgs)``: the DOT texts of ``player_sources`` (whole graphs, then focus
+    views) and their SVGs (None without Graphviz), for ``player_html(..., rendered=)`` and
+    for the notebook's static view (viz/notebook.py), so that both share one set of runs."""
+    sources, focus_sources = player_sources(frames)
+    return sources, _render(sources + focus_sources)
+
+
+def player_html(frames, standalone=True, play_ms=1400, rendered=None):
+    """The player page for ``frames`` (viz.frames.Frames), in ``frames.lang``.
+    ``rendered``: what ``render_frames(frames)`` returned, if it was already called."""
+    lang = getattr(frames, "lang", "en")
+    w = words(lang)
+    sources, svgs = rendered or render_frames(frames)
     fulls, focuses = svgs[:len(sources)], svgs[len(sources):]
     missing = any(s is None for s in fulls)
     parts = [_frame_html(frames, f, full, focus, source, w)

@@ -2,7 +2,10 @@
 
 Every function takes the numbers (lists, NumPy arrays or tensors of either engine) and a
 path, writes the PNG and returns the path. ``lang='zh'`` labels in Chinese when a CJK font
-is installed; otherwise (or with lang='en') the labels are English, without warnings."""
+is installed; otherwise (or with lang='en') the labels are English, without warnings.
+
+In a Jupyter notebook (``viz.in_notebook()``) the figure also shows inline, and the path
+may be left out: then nothing is written and None is returned."""
 import os
 import sys
 import warnings
@@ -78,17 +81,28 @@ def _figure(lang, three_d=False, size=(7.0, 4.4)):
 
 
 def _save(fig, path, font):
-    path = os.fspath(path)
-    folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
+    """Write the PNG to ``path`` (when given) and, in a notebook, show the figure inline.
+    Returns the path (None when there is none)."""
+    from .notebook import in_notebook, show_figure
+    inline = in_notebook()
+    if path is None and not inline:
+        raise TypeError("viz.plots: give the path of the PNG to write (only in a notebook "
+                        "can a figure be shown without saving it)")
+    if path is not None:
+        path = os.fspath(path)
+        folder = os.path.dirname(path)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
     if font:
         from matplotlib.text import Text
         for text in fig.findobj(Text):
             text.set_fontfamily([font, "DejaVu Sans"])
     with warnings.catch_warnings():  # a title in Chinese without a CJK font: no glyph spam
         warnings.filterwarnings("ignore", message="Glyph .* missing")
-        fig.savefig(path, dpi=150)
+        if path is not None:
+            fig.savefig(path, dpi=150)
+        if inline:
+            show_figure(fig, path)
     return path
 
 
@@ -99,7 +113,7 @@ def _curves(series):
     return [(None, _numbers(series))]
 
 
-def loss_curve(losses, path, title=None, xlabel=None, ylabel=None, logy=False, lang="en"):
+def loss_curve(losses, path=None, title=None, xlabel=None, ylabel=None, logy=False, lang="en"):
     """Loss per epoch (or per step). ``losses``: a sequence, or {'train': [...],
     'test': [...]} for several named curves. Returns the path of the PNG."""
     lang = _language(lang)
@@ -117,7 +131,7 @@ def loss_curve(losses, path, title=None, xlabel=None, ylabel=None, logy=False, l
     return _save(fig, path, font)
 
 
-def accuracy_curve(accuracies, path, title=None, xlabel=None, lang="en"):
+def accuracy_curve(accuracies, path=None, title=None, xlabel=None, lang="en"):
     """Accuracy per epoch, in percent (fractions ≤ 1 are scaled by 100). A sequence or
     {'train': [...], 'test': [...]}. Returns the path of the PNG."""
     lang = _language(lang)
@@ -137,7 +151,7 @@ def accuracy_curve(accuracies, path, title=None, xlabel=None, lang="en"):
     return _save(fig, path, font)
 
 
-def mse_vs_w(ws, losses, path, title=None, lang="en"):
+def mse_vs_w(ws, losses, path=None, title=None, lang="en"):
     """Lesson 02: the MSE of y = x·w for each w tried, with the minimum marked."""
     lang = _language(lang)
     ws, losses = _numbers(ws), _numbers(losses)
@@ -153,7 +167,7 @@ def mse_vs_w(ws, losses, path, title=None, lang="en"):
     return _save(fig, path, font)
 
 
-def loss_surface(w_grid, b_grid, loss_grid, path, title=None, lang="en"):
+def loss_surface(w_grid, b_grid, loss_grid, path=None, title=None, lang="en"):
     """Lesson 02: the MSE surface over (w, b). ``w_grid``/``b_grid`` are either the 1-D
     values tried (then ``loss_grid[i, j]`` is the loss at w_grid[i], b_grid[j]) or 2-D
     meshgrids of the same shape as ``loss_grid``."""
@@ -191,7 +205,7 @@ def crossing(xs, ys, level=0.5):
     return float(x0 + (level - y0) * (x1 - x0) / (y1 - y0))
 
 
-def pass_probability(hours, probs, path, x_data=None, y_data=None, threshold=0.5, title=None,
+def pass_probability(hours, probs, path=None, x_data=None, y_data=None, threshold=0.5, title=None,
                      lang="en"):
     """Lesson 08: P(pass) over hours studied, with the 0.5 line and where the curve
     crosses it; the training points when given."""

@@ -73,8 +73,11 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 # -- linear and convolution --------------------------------------------------------------------
 def linear(input, weight, bias=None):
     """torch.nn.functional.linear: y = x @ Wᵀ + b, one fused node (torch's AddmmBackward0)."""
-    if bias is not None:
-        checks_nn.check_linear_dtypes(input._data, weight._data, bias._data)
+    checks_nn.check_linear_dims(input.dim(), weight.dim())
+    if bias is not None and checks_nn.check_linear_dtypes(input._data, weight._data,
+                                                          bias._data):
+        out = input.matmul(weight.t())   # torch's unfused path: the product, then the bias
+        return out + bias.to(out.dtype)  # added in place (so in the product's dtype)
     if input._data.dtype != weight._data.dtype:
         names = {"float32": "float", "float64": "double", "int64": "long int"}
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
@@ -129,7 +132,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 # -- pooling -----------------------------------------------------------------------------------
 def _pool_args(input, kernel_size, stride, padding, dilation, name):
-    if input.dim() not in (3, 4) or input.numel() == 0:
+    if input.dim() not in (3, 4) or 0 in input.shape[-3:]:   # a batch of 0 images is fine
         raise RuntimeError(f"non-empty 3D or 4D (batch mode) tensor expected for input "
                            f"({name} got size {list(input.shape)})")
     kernel = _pair(kernel_size)
@@ -152,8 +155,9 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     """torch.nn.functional.max_pool2d: the largest value of each window (stride defaults to
     the kernel size: windows side by side)."""
     k, s, p, d = _pool_args(input, kernel_size, stride, padding, dilation, "max_pool2d")
+    _pool_checked(input, k, s, p, d, ceil_mode)   # torch checks the sizes first
     checks_nn.check_kernel_dtype("max_pool2d", input._data.dtype, "fiu")
-    out = C.MaxPool2d.apply(_pool_checked(input, k, s, p, d, ceil_mode), kernel_size=k, stride=s, padding=p, dilation=d,
+    out = C.MaxPool2d.apply(input, kernel_size=k, stride=s, padding=p, dilation=d,
                             ceil_mode=ceil_mode)
     if not return_indices:
         return out
@@ -238,6 +242,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     """torch.nn.functional.binary_cross_entropy: -[y·ln p + (1-y)·ln(1-p)] for
     probabilities p in [0, 1] (apply sigmoid first)."""
     reduction = get_reduction(size_average, reduce, reduction)
+    checks_nn.check_bce_shape(input._data, target._data)   # torch: shapes before dtypes
     _float_target(input, target, "binary_cross_entropy")
     checks_nn.check_bce(input._data, target._data, _array(weight))
     return LS.BCELoss.apply(input, target, weight=_array(weight), reduction=reduction)
@@ -288,7 +293,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                                    x.size)
         n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
         if label_smoothing > 0:
-            target = target * (1 - label_smoothing) + label_smoothing / n_classes
+            target = target * (1 - label_smoothing) + (label_smoothing / n_classes if n_classes
+                                                       else float("inf"))
         if weight is None:
             checks_nn.check_soft_targets(input._data, target._data)
             return LS.SoftCrossEntropyLoss.apply(input, target, reduction=reduction)
@@ -318,11 +324,12 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             denominator = keep.sum()
         else:
             safe = np.where(target._data != ignore_index, target._data, 0)
-            denominator = float((weight._data[safe] * keep._data).sum())
+            denominator = float((weight._data[safe] * keep._data).sum()) if weight.numel() else 0.0
         smooth = smooth.sum() / denominator
     elif reduction == "sum":
         smooth = smooth.sum()
-    return (1 - label_smoothing) * nll + smooth * (label_smoothing / n_classes)
+    share = label_smoothing / n_classes if n_classes else float("inf")  # 0 classes: 0·∞ = nan
+    return (1 - label_smoothing) * nll + smooth * share
 
 
 def _class_view(weight, input):

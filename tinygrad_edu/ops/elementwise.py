@@ -148,7 +148,7 @@ class PowTensor(Function):  # a ** b where b is a tensor (a a tensor or a number
     @staticmethod
     def forward(ctx, a, b):
         with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 = inf, as in torch
-            out = a ** b
+            out = laid_out(np.asarray(a ** b), a, b)
         ctx.save_for_backward(a, b, out)
         return out
 

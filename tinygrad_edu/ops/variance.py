@@ -5,7 +5,7 @@ std of [1e20, -1e20] is 1.41e20 even though its variance, 2e40, is too large for
 import numpy as np
 
 from ..autograd.function import Function, Math
-from .reduce import _axes, _spread
+from .reduce import _axes, _spread, contiguous
 
 
 def _centred(a, dim, correction):
@@ -24,7 +24,7 @@ def _variance(centred, axes, dof, keepdim):
 
 def _narrow(x, dtype):
     with np.errstate(over="ignore"):  # too large for float32: inf, as torch gives
-        return np.asarray(x, dtype=dtype)
+        return contiguous(np.asarray(x, dtype=dtype))   # torch's reductions: row order
 
 
 class Var(Function):
