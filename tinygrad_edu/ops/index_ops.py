@@ -5,6 +5,7 @@ sends g back to where each number came from (adding where one number was picked 
 import numpy as np
 
 from ..autograd.function import Function, Math
+from .linalg import MatMul
 
 # torch's grad_fn name where it is not <ClassName>Backward0 (read by grad_fn_names.py)
 TORCH_NAMES = {}
@@ -185,31 +186,24 @@ class Tril(Function):
     math = Math.of("out = a on and below the diagonal (j ≤ i + diagonal), 0 above",
                    "∂out/∂a = 1 on and below the diagonal, else 0",
                    "∂L/∂a = g on and below the diagonal, 0 above")
+    part = staticmethod(np.tril)  # the triangle kept (Triu keeps the upper one)
 
     @staticmethod
     def forward(ctx, a, diagonal=0):
         ctx.diagonal = diagonal
-        return np.tril(a, diagonal)
+        return ctx.part(a, diagonal)
 
     @staticmethod
     def backward(ctx, g):
-        return np.tril(g, ctx.diagonal)
+        return ctx.part(g, ctx.diagonal)
 
 
-class Triu(Function):
+class Triu(Tril):
     label = "TRIU"
     math = Math.of("out = a on and above the diagonal (j ≥ i + diagonal), 0 below",
                    "∂out/∂a = 1 on and above the diagonal, else 0",
                    "∂L/∂a = g on and above the diagonal, 0 below")
-
-    @staticmethod
-    def forward(ctx, a, diagonal=0):
-        ctx.diagonal = diagonal
-        return np.triu(a, diagonal)
-
-    @staticmethod
-    def backward(ctx, g):
-        return np.triu(g, ctx.diagonal)
+    part = staticmethod(np.triu)
 
 
 class Roll(Function):
@@ -246,41 +240,24 @@ class Split(Function):  # one piece of split / chunk: each piece is its own node
         return grad
 
 
-class Unbind(Function):  # one slice of unbind: each slice is its own node here
+class Unbind(Split):  # one slice of unbind: each slice is its own node here
     label = "UNBIND"
     math = Math.of("out = a[…, i, …]      (the i-th slice of a along dim, that dim removed)",
                    "∂out/∂a = 1 on slice i, else 0",
                    "∂L/∂a = g on slice i, 0 elsewhere")
 
     @staticmethod
-    def forward(ctx, a, i, dim=0):
+    def forward(ctx, a, i, dim=0):  # backward is Split's: g goes back to the key's place
         ctx.shape, ctx.key = a.shape, (slice(None),) * dim + (i,)
         return a[ctx.key]
 
-    @staticmethod
-    def backward(ctx, g):
-        grad = np.zeros(ctx.shape, dtype=g.dtype)
-        grad[ctx.key] = g
-        return grad
 
-
-class Bmm(Function):
+class Bmm(MatMul):  # forward and backward are MatMul's (with equal batch dims, nothing to sum)
     label = "BMM"
     math = Math.of("out = A @ B, one product per batch entry n:  outₙᵢⱼ = Σₖ Aₙᵢₖ·Bₙₖⱼ",
                    ("∂outₙᵢⱼ/∂Aₙᵢₖ = Bₙₖⱼ", "∂outₙᵢⱼ/∂Bₙₖⱼ = Aₙᵢₖ"),
                    ("∂L/∂A = g @ Bᵀ      (per batch)", "∂L/∂B = Aᵀ @ g      (per batch)"))
-
-    @staticmethod
-    def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
-        return np.matmul(a, b)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, b = ctx.saved
-        ga = g @ b.transpose(0, 2, 1) if ctx.needs_input_grad[0] else None
-        gb = a.transpose(0, 2, 1) @ g if ctx.needs_input_grad[1] else None
-        return ga, gb
+    name_from = None  # always BmmBackward0, not matmul's names by shape
 
 
 # -- the counting of the ops without a gradient: sort's order, histograms ----------------------

@@ -13,6 +13,20 @@ def _expand(g, axes, keepdim):
     return g if keepdim else np.expand_dims(g, axes)
 
 
+def _reduced(ctx, a, out, axes, keepdim):
+    """Keep a and out (its reduced axes still there, size 1) for backward; hand out back as
+    the call asked for it."""
+    ctx.save_for_backward(a, out)
+    ctx.info = (axes, keepdim)
+    return out if keepdim else out.squeeze(axes)
+
+
+def _saved(ctx):
+    """What _reduced kept: a, out, axes, keepdim."""
+    (a, out), (axes, keepdim) = ctx.saved, ctx.info
+    return a, out, axes, keepdim
+
+
 class Prod(Function):
     label = "PROD"
     math = Math.of("out = Π a      (over dim; over every element when dim is None)",
@@ -54,14 +68,11 @@ class LogSumExp(Function):
         m = np.where(np.isinf(m), 0, m).astype(a.dtype, copy=False)  # no ∞ − ∞ = nan from m
         with np.errstate(divide="ignore"):                           # ln 0 = −∞: all −∞
             out = np.log(np.exp(a - m).sum(axis=axes, keepdims=True)) + m
-        ctx.save_for_backward(a, out)
-        ctx.info = (axes, keepdim)
-        return out if keepdim else out.squeeze(axes)
+        return _reduced(ctx, a, out, axes, keepdim)
 
     @staticmethod
     def backward(ctx, g):
-        a, out = ctx.saved
-        axes, keepdim = ctx.info
+        a, out, axes, keepdim = _saved(ctx)
         with np.errstate(invalid="ignore"):  # a slice of ±∞: ∞ − ∞ = nan, as torch gives
             return _expand(g, axes, keepdim) * np.exp(a - out)
 
@@ -124,14 +135,13 @@ class Norm(Function):  # a vector norm of finite order p (p = 2 is the Euclidean
             else:
                 out = ((np.abs(a) ** p).sum(axis=axes, keepdims=True) ** (1 / p)).astype(
                     a.dtype, copy=False)
-        ctx.save_for_backward(a, out)
-        ctx.info = (p, axes, keepdim)
-        return out if keepdim else out.squeeze(axes)
+        ctx.p = p
+        return _reduced(ctx, a, out, axes, keepdim)
 
     @staticmethod
     def backward(ctx, g):
-        a, out = ctx.saved
-        p, axes, keepdim = ctx.info
+        a, out, axes, keepdim = _saved(ctx)
+        p = ctx.p
         if p == 0:  # a count is flat: torch passes no gradient back
             return None
         with np.errstate(divide="ignore", invalid="ignore"):  # masked below, where a = 0
@@ -155,14 +165,11 @@ class NormMax(Function):  # the norms of order p = ∞ (largest |a|) and p = −
         axes = _axes(dim, a.ndim)
         size = np.abs(a)
         out = (size.max if p > 0 else size.min)(axis=axes, keepdims=True)
-        ctx.save_for_backward(a, out)
-        ctx.info = (axes, keepdim)
-        return out if keepdim else out.squeeze(axes)
+        return _reduced(ctx, a, out, axes, keepdim)
 
     @staticmethod
     def backward(ctx, g):
-        a, out = ctx.saved
-        axes, keepdim = ctx.info
+        a, out, axes, keepdim = _saved(ctx)
         hits = np.abs(a) == out
         ties = hits.sum(axis=axes, keepdims=True)
         share = _expand(g, axes, keepdim) * sgn(a) / np.maximum(ties, 1)

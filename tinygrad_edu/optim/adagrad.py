@@ -12,8 +12,8 @@ parameter p with gradient g, step t = 1, 2, ... does
 """
 import numpy as np
 
-from ..tensor import Tensor
-from .optimizer import Optimizer, as_float
+from .optimizer import (Optimizer, as_float, check_lr, check_nonnegative,
+                        check_not_differentiable)
 
 
 class Adagrad(Optimizer):
@@ -23,22 +23,13 @@ class Adagrad(Optimizer):
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
                  eps=1e-10, foreach=None, *, maximize=False, differentiable=False, fused=None):
-        if not 0.0 <= as_float(lr, "lr"):
-            raise ValueError(f"Invalid learning rate: {lr} (the learning rate is the size of "
-                             "the step: it must be >= 0)")
-        if not 0.0 <= lr_decay:
-            raise ValueError(f"Invalid lr_decay value: {lr_decay} (must be >= 0)")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay} (must be >= 0)")
-        if not 0.0 <= initial_accumulator_value:
-            raise ValueError(f"Invalid initial_accumulator_value value: "
-                             f"{initial_accumulator_value} (the sum of squares starts there: "
-                             "it must be >= 0)")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps} (eps must be >= 0)")
-        if differentiable:
-            raise NotImplementedError("differentiable=True (gradients through the optimizer "
-                                      "step) is not supported by tinygrad_edu")
+        check_lr(lr)
+        check_nonnegative(lr_decay, "lr_decay")
+        check_nonnegative(weight_decay, "weight_decay")
+        check_nonnegative(initial_accumulator_value, "initial_accumulator_value",
+                          "the sum of squares starts there: it must be >= 0")
+        check_nonnegative(eps, "epsilon", "eps must be >= 0")
+        check_not_differentiable(differentiable)
         defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value, foreach=foreach,
                         maximize=maximize, differentiable=differentiable, fused=fused)
@@ -49,34 +40,20 @@ class Adagrad(Optimizer):
 
     def step(self, closure=None):
         """Move every parameter that has a gradient one step; returns closure()'s loss."""
-        loss = self._run_closure(closure)
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    self._update(p, group)
-        return loss
+        return self._update_each(closure)
 
     def _init_state(self, p):
-        state = self.state[p]
-        if len(state) == 0:
-            state["step"] = Tensor._make(np.array(0.0, dtype=np.float32), False, None)
-            start = self.defaults["initial_accumulator_value"]
-            state["sum"] = Tensor._make(np.full_like(p._data, start), False, None)
-        return state
+        return self._state_of(p, "sum", start=self.defaults["initial_accumulator_value"])
 
     def _update(self, p, group):
-        lr, eps, weight_decay = as_float(group["lr"], "lr"), group["eps"], group["weight_decay"]
+        lr, eps = as_float(group["lr"], "lr"), group["eps"]
         state = self._init_state(p)  # a group added later starts here
-        param, grad = p._data, p.grad._data  # .grad is read, never written
+        param = p._data
         tmp, std = self._buffer(param, "tmp"), self._buffer(param, "std")
 
         state["step"]._data += 1
         t = float(state["step"]._data)
-        if group["maximize"]:
-            grad = np.negative(grad, out=self._buffer(param, "g"))           # g = -g
-        if weight_decay != 0:
-            decayed = np.multiply(param, weight_decay, out=tmp)
-            grad = np.add(grad, decayed, out=self._buffer(param, "g"))       # g + wd*p
+        grad = self._gradient(p, group, tmp)                               # -g if maximize, + wd*p
         lr_t = lr / (1 + (t - 1) * group["lr_decay"])
 
         total = state["sum"]._data

@@ -15,8 +15,8 @@ they are too small; dividing by ``1 - beta^t`` undoes that.
 """
 import numpy as np
 
-from ..tensor import Tensor
-from .optimizer import Optimizer, as_float
+from .optimizer import (Optimizer, as_float, check_lr, check_nonnegative,
+                        check_not_differentiable)
 
 
 class Adam(Optimizer):
@@ -27,21 +27,15 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  amsgrad=False, *, foreach=None, maximize=False, capturable=False,
                  differentiable=False, fused=None, decoupled_weight_decay=False):
-        if not 0.0 <= as_float(lr, "lr"):
-            raise ValueError(f"Invalid learning rate: {lr} (the learning rate is the size of "
-                             "the step: it must be >= 0)")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps} (eps must be >= 0)")
+        check_lr(lr)
+        check_nonnegative(eps, "epsilon", "eps must be >= 0")
         betas = tuple(as_float(b, "betas") for b in betas)
         for i, beta in enumerate(betas):
             if not 0.0 <= beta < 1.0:
                 raise ValueError(f"Invalid beta parameter at index {i}: {beta} (each beta is "
                                  "a decay rate in [0, 1))")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay} (must be >= 0)")
-        if differentiable:
-            raise NotImplementedError("differentiable=True (gradients through the optimizer "
-                                      "step) is not supported by tinygrad_edu")
+        check_nonnegative(weight_decay, "weight_decay")
+        check_not_differentiable(differentiable)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         amsgrad=amsgrad, maximize=maximize, foreach=foreach,
                         capturable=capturable, differentiable=differentiable, fused=fused,
@@ -50,41 +44,23 @@ class Adam(Optimizer):
 
     def step(self, closure=None):
         """Move every parameter that has a gradient one step; returns closure()'s loss."""
-        loss = self._run_closure(closure)
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    self._update(p, group)
-        return loss
-
-    def _init_state(self, p, amsgrad):
-        state = self.state[p]
-        if len(state) == 0:  # lazily, on the parameter's first step (as torch)
-            state["step"] = Tensor._make(np.array(0.0, dtype=np.float32), False, None)
-            state["exp_avg"] = Tensor._make(np.zeros_like(p._data), False, None)
-            state["exp_avg_sq"] = Tensor._make(np.zeros_like(p._data), False, None)
-            if amsgrad:
-                state["max_exp_avg_sq"] = Tensor._make(np.zeros_like(p._data), False, None)
-        return state
+        return self._update_each(closure)
 
     def _update(self, p, group):
         lr = as_float(group["lr"], "lr")
         beta1, beta2 = group["betas"]
         weight_decay, eps, amsgrad = group["weight_decay"], group["eps"], group["amsgrad"]
-        state = self._init_state(p, amsgrad)
-        param, grad = p._data, p.grad._data  # .grad is read, never written
+        buffers = ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if amsgrad else ())
+        state = self._state_of(p, *buffers)
+        param = p._data
         tmp, denom = self._buffer(param, "tmp"), self._buffer(param, "denom")
 
         state["step"]._data += 1
         t = float(state["step"]._data)
-        if group["maximize"]:
-            grad = np.negative(grad, out=self._buffer(param, "g"))        # g = -g
-        if weight_decay != 0:
-            if group["decoupled_weight_decay"]:
-                param *= 1 - lr * weight_decay                            # AdamW: shrink p
-            else:
-                decayed = np.multiply(param, weight_decay, out=tmp)
-                grad = np.add(grad, decayed, out=self._buffer(param, "g"))  # g + wd*p
+        decoupled = group["decoupled_weight_decay"]
+        grad = self._gradient(p, group, tmp, l2=not decoupled)          # -g, + wd*p for Adam
+        if decoupled and weight_decay != 0:
+            param *= 1 - lr * weight_decay                                # AdamW: shrink p
 
         m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
         m += np.multiply(np.subtract(grad, m, out=tmp), 1 - beta1, out=tmp)  # m += (1-b1)(g-m)

@@ -117,6 +117,39 @@ class Optimizer:
         with grad_mode.enable_grad():
             return closure()
 
+    def _update_each(self, closure):
+        """The step() of the optimizers whose update reads its settings from the group: run
+        ``self._update(p, group)`` for every parameter that has a gradient; returns closure()'s
+        loss."""
+        loss = self._run_closure(closure)
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    self._update(p, group)
+        return loss
+
+    def _state_of(self, p, *buffers, start=0):
+        """p's state; when it is still empty (p's first step, as torch) it starts with the
+        step count (a float32 0-d tensor) at 0 and each named buffer shaped like p, filled
+        with ``start``."""
+        state = self.state[p]
+        if len(state) == 0:
+            state["step"] = Tensor._make(np.array(0.0, dtype=np.float32), False, None)
+            for name in buffers:
+                state[name] = Tensor._make(np.full_like(p._data, start), False, None)
+        return state
+
+    def _gradient(self, p, group, tmp, l2=True):
+        """The g the update follows: p's gradient, negated if maximize, plus weight_decay · p
+        (the L2 penalty) unless ``l2`` is False; in scratch arrays, .grad is never written."""
+        param, grad, weight_decay = p._data, p.grad._data, group["weight_decay"]
+        if group["maximize"]:
+            grad = np.negative(grad, out=self._buffer(param, "g"))        # g = -g
+        if l2 and weight_decay != 0:
+            decayed = np.multiply(param, weight_decay, out=tmp)
+            grad = np.add(grad, decayed, out=self._buffer(param, "g"))  # g + wd*p
+        return grad
+
     def _buffer(self, array, slot):
         """A scratch array shaped like ``array``, reused across steps (no allocation per step)."""
         key = (array.shape, array.dtype, slot)
@@ -209,3 +242,21 @@ def as_float(value, name):
             raise ValueError(f"Tensor {name} must be 1-element")
         return float(value.item())
     return value
+
+
+# -- torch's checks of the settings, in the order each optimizer makes them ----------------
+def check_lr(lr):
+    if not 0.0 <= as_float(lr, "lr"):
+        raise ValueError(f"Invalid learning rate: {lr} (the learning rate is the size of "
+                         "the step: it must be >= 0)")
+
+
+def check_nonnegative(value, name, why="must be >= 0"):
+    if not 0.0 <= value:
+        raise ValueError(f"Invalid {name} value: {value} ({why})")
+
+
+def check_not_differentiable(differentiable):
+    if differentiable:
+        raise NotImplementedError("differentiable=True (gradients through the optimizer "
+                                  "step) is not supported by tinygrad_edu")

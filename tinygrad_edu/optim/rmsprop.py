@@ -16,8 +16,8 @@ parameter p with gradient g, one step does
 """
 import numpy as np
 
-from ..tensor import Tensor
-from .optimizer import Optimizer, as_float
+from .optimizer import (Optimizer, as_float, check_lr, check_nonnegative,
+                        check_not_differentiable)
 
 
 class RMSprop(Optimizer):
@@ -28,21 +28,13 @@ class RMSprop(Optimizer):
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
                  centered=False, capturable=False, foreach=None, maximize=False,
                  differentiable=False):
-        if not 0.0 <= as_float(lr, "lr"):
-            raise ValueError(f"Invalid learning rate: {lr} (the learning rate is the size of "
-                             "the step: it must be >= 0)")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps} (eps must be >= 0)")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum} (momentum must be >= 0)")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay} (must be >= 0)")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha} (alpha, the decay of the running "
-                             "mean of g², must be >= 0)")
-        if differentiable:
-            raise NotImplementedError("differentiable=True (gradients through the optimizer "
-                                      "step) is not supported by tinygrad_edu")
+        check_lr(lr)
+        check_nonnegative(eps, "epsilon", "eps must be >= 0")
+        check_nonnegative(momentum, "momentum", "momentum must be >= 0")
+        check_nonnegative(weight_decay, "weight_decay")
+        check_nonnegative(alpha, "alpha", "alpha, the decay of the running mean of g², must "
+                          "be >= 0")
+        check_not_differentiable(differentiable)
         defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
                         weight_decay=weight_decay, capturable=capturable, foreach=foreach,
                         maximize=maximize, differentiable=differentiable)
@@ -50,37 +42,19 @@ class RMSprop(Optimizer):
 
     def step(self, closure=None):
         """Move every parameter that has a gradient one step; returns closure()'s loss."""
-        loss = self._run_closure(closure)
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    self._update(p, group)
-        return loss
-
-    def _init_state(self, p, group):
-        state = self.state[p]
-        if len(state) == 0:  # lazily, on the parameter's first step (as torch)
-            state["step"] = Tensor._make(np.array(0.0, dtype=np.float32), False, None)
-            state["square_avg"] = Tensor._make(np.zeros_like(p._data), False, None)
-            if group["momentum"] > 0:
-                state["momentum_buffer"] = Tensor._make(np.zeros_like(p._data), False, None)
-            if group["centered"]:
-                state["grad_avg"] = Tensor._make(np.zeros_like(p._data), False, None)
-        return state
+        return self._update_each(closure)
 
     def _update(self, p, group):
         lr, alpha, eps = as_float(group["lr"], "lr"), group["alpha"], group["eps"]
-        weight_decay, momentum = group["weight_decay"], group["momentum"]
-        state = self._init_state(p, group)
-        param, grad = p._data, p.grad._data  # .grad is read, never written
+        momentum = group["momentum"]
+        buffers = ("square_avg",) + (("momentum_buffer",) if momentum > 0 else ()) \
+            + (("grad_avg",) if group["centered"] else ())
+        state = self._state_of(p, *buffers)
+        param = p._data
         tmp, avg = self._buffer(param, "tmp"), self._buffer(param, "avg")
 
         state["step"]._data += 1
-        if group["maximize"]:
-            grad = np.negative(grad, out=self._buffer(param, "g"))           # g = -g
-        if weight_decay != 0:
-            decayed = np.multiply(param, weight_decay, out=tmp)
-            grad = np.add(grad, decayed, out=self._buffer(param, "g"))       # g + wd*p
+        grad = self._gradient(p, group, tmp)                               # -g if maximize, + wd*p
 
         square_avg = state["square_avg"]._data
         square_avg *= alpha
