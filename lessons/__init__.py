@@ -1,4 +1,5 @@
-"""The course's 19 lessons, each runnable on tinygrad_edu or on real PyTorch.
+"""The 25 lessons (the course's 19, then six language-model lessons), each runnable on
+tinygrad_edu or on real PyTorch.
 
     python -m lessons list
     python -m lessons run 05 [--engine edu|torch] [--step] [--graph] [--plot] ...

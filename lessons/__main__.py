@@ -5,6 +5,7 @@
                              [--graph] [--plot] [--out DIR] [--lang en|zh] [--seed N]
     python -m lessons run all
     python -m lessons compare 15 [--quick] [--seed N]
+    python -m lessons notebooks [--out DIR] [--check]
 
 Problems the learner can fix (no PyTorch, no GPU, no such lesson) are one line on stderr
 and exit code 2, never a traceback.
@@ -22,14 +23,15 @@ USAGE_ERROR = 2
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="python -m lessons",
-        description="The 19 lessons of the course, on tinygrad_edu or on real PyTorch.")
-    verbs = parser.add_subparsers(dest="verb", metavar="{list,run,compare}")
+        description="The course's 19 lessons and six language-model lessons, on tinygrad_edu "
+                    "or on real PyTorch.")
+    verbs = parser.add_subparsers(dest="verb", metavar="{list,run,compare,notebooks}")
     verbs.required = True
     listing = verbs.add_parser("list", help="the lessons: number, title, course chapter")
     listing.add_argument("--lang", choices=("en", "zh"), default="en")
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("lesson", help="a lesson number (01-19) or 'all'")
+    common.add_argument("lesson", help="a lesson number (01-25) or 'all'")
     common.add_argument("--quick", action="store_true",
                         help="few epochs and little data (what the tests run)")
     common.add_argument("--seed", type=int, default=0, help="the random seed (default 0)")
@@ -50,6 +52,14 @@ def build_parser():
 
     verbs.add_parser("compare", parents=[common],
                      help="run on both engines from the same weights and batches")
+
+    notebooks = verbs.add_parser(
+        "notebooks", help="write every lesson as a Jupyter notebook (notebooks/)")
+    notebooks.add_argument("--out", default=None,
+                           help="the folder (default: notebooks/ beside lessons/)")
+    notebooks.add_argument("--check", action="store_true",
+                           help="write nothing; list the notebooks that are out of date "
+                                "with their lessons (exit code 1 if any)")
     return parser
 
 
@@ -59,6 +69,9 @@ def main(argv=None):
     try:
         if args.verb == "list":
             return list_lessons(args.lang)
+        if args.verb == "notebooks":
+            from .notebooks import main as write_notebooks
+            return write_notebooks(args.out, args.check)
         numbers = _lesson_numbers(args.lesson)
         if args.verb == "run":
             return run_command(args, numbers)
@@ -75,30 +88,45 @@ def main(argv=None):
 
 
 def list_lessons(lang="en"):
-    print(f"{'#':>2}  {'lesson':<44} source")
+    from .report import source
+    print(f"{'#':>2}  {'课程' if lang == 'zh' else 'lesson':<44} "
+          f"{'出处' if lang == 'zh' else 'source'}")
     for lesson in LESSONS:
         title = lesson.title_zh if lang == "zh" else lesson.title
         marks = " [graph]" if lesson.graph else ""
-        print(f"{lesson.code}  {title + marks:<44} {lesson.source}")
+        print(f"{lesson.code}  {_pad(title + marks, 44)} {source(lesson, lang)}")
     return 0
 
 
+def _pad(text, width):
+    from .report import _width
+    return text + " " * max(0, width - _width(text))
+
+
 def run_command(args, numbers):
+    from .engines import get_engine, resolve_device
     from .runner import run_lesson
-    from .report import one_line, files_written
+    from .report import one_line, files_written, source, summary_table
+    get_engine(args.engine)      # no PyTorch, no GPU: the error comes alone, before any
+    resolve_device(args.engine, args.device)   # lesson's header
+    done = []
     for number in numbers:
         lesson = find(number)
         title = lesson.title_zh if args.lang == "zh" else lesson.title
-        print(f"=== {lesson.code} {title} ({lesson.source}) — {args.engine}, {args.device} ===")
+        print(f"=== {lesson.code} {title} ({source(lesson, args.lang)}) — {args.engine}, "
+              f"{args.device} ===")
         result = run_lesson(number, engine=args.engine, device=args.device, quick=args.quick,
                             step=args.step, graph=args.graph, plot=args.plot, out=args.out,
                             lang=args.lang, seed=args.seed)
+        done.append((lesson, result))
         print(one_line(lesson, result, args.lang))
         written = files_written(result, args.lang)
         if written:
             print(written)
         if result.get("stopped"):
             break
+    if len(numbers) > 1:
+        print(summary_table(done, quick=args.quick, lang=args.lang))
     return 0
 
 

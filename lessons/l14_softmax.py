@@ -125,7 +125,7 @@ def run(torch, device, say, opts):
             "losses": losses,
             "summary": f"cross-entropy {framework_loss:.4f} (NumPy {numpy_loss:.4f}); "
                        f"Loss1 {l1:.4f} < Loss2 {l2:.4f}; MNIST sample {accuracy:.1f} % "
-                       f"after {epochs} epochs",
+                       f"after {epochs} epoch{'' if epochs == 1 else 's'}",
             "summary_zh": f"交叉熵 {framework_loss:.4f}（NumPy {numpy_loss:.4f}）；"
                           f"Loss1 {l1:.4f} < Loss2 {l2:.4f}；MNIST 样本训练 {epochs} 轮后 "
                           f"{accuracy:.1f} %"}

@@ -1,4 +1,5 @@
-"""The 19 lessons: number, module, titles, the course chapter each follows.
+"""The lessons: number, module, titles, the course chapter each follows (01-19), then the
+language-model lessons (20-), which follow the makemore lectures.
 
 The chapters are the course notes in ``shared/seeds`` (000: 深度学习入门, 001: Pytorch深度学习
 实践基础, 002: DNN/CNN, 003: the PyTorch quick-start, 004: Pytorch - 神经网络 学习).
@@ -79,6 +80,21 @@ LESSONS = [
                "its backprop is written by hand in NumPy; lesson 05 --graph steps through "
                "autograd's backward",
                "本课的反向传播是用 NumPy 手写的；第 05 课的 --graph 单步展示自动求导的反向传播")),
+    # beyond the course: language models on names.txt (the makemore lectures)
+    Lesson(20, "l20_bigram_counts", "bigram language model by counting", "二元语言模型：计数",
+           "makemore 1", deterministic=True, no_graph=(
+               "counting builds no graph (no tensor requires grad); lesson 21 learns the same "
+               "table by gradient descent: run 21 --graph",
+               "计数不构建计算图（没有张量需要梯度）；第 21 课用梯度下降学习同一张表：请运行 21 --graph")),
+    Lesson(21, "l21_neural_bigram", "the bigram model, learned", "二元模型：用神经网络学习",
+           "makemore 1", graph=True),
+    Lesson(22, "l22_mlp_language_model", "an MLP language model", "MLP 语言模型", "makemore 2",
+           graph=True),
+    Lesson(23, "l23_activations_batchnorm", "activations, gradients and BatchNorm",
+           "激活值、梯度与批归一化", "makemore 3", graph=True),
+    Lesson(24, "l24_backprop_by_hand", "backprop by hand", "手写反向传播", "makemore 4",
+           graph=True),
+    Lesson(25, "l25_tiny_gpt", "a tiny GPT", "一个小型 GPT", "build GPT", graph=True),
 ]
 
 BY_NUMBER = {lesson.number: lesson for lesson in LESSONS}

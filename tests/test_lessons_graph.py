@@ -21,7 +21,7 @@ from lessons.runner import run_lesson
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 needs_torch = pytest.mark.skipif(not torch_available(), reason="real PyTorch not installed")
 ENGINES = ["edu", pytest.param("torch", marks=needs_torch)]
-DRAWING_LESSONS = [5, 6, 7, 8, 9, 11, 14, 15, 16, 17, 18]
+DRAWING_LESSONS = [5, 6, 7, 8, 9, 11, 14, 15, 16, 17, 18, 21, 22, 23, 24, 25]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

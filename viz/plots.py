@@ -28,18 +28,43 @@ LABELS = {
     "pass_title": ("probability of passing vs hours studied", "学习时长与通过概率"),
     "threshold": ("0.5 threshold", "0.5 分界线"), "data": ("data", "数据"),
     "loss_title": ("training loss", "训练损失"), "acc_title": ("accuracy", "准确率"),
+    "crossing": ("{level} at {x:.2f} h", "{x:.2f} 小时处为 {level}"),
+    "surface_min": ("min at w = {w}, b = {b}", "最小值在 w = {w}，b = {b}"),
+    # labels and legends the lessons pass in English (translated by _words)
+    "mini_batch": ("mini-batch", "小批量"), "iteration": ("iteration", "迭代次数"),
+    "step": ("step", "步数"), "cost": ("cost", "代价"),
+    "train": ("train", "训练集"), "test": ("test", "测试集"),
 }
+NO_CJK_HINT = ("viz.plots: no Chinese (CJK) font is installed, so the labels are in English. "
+               "Install one, then run again: Debian/Ubuntu: sudo apt-get install fonts-noto-cjk "
+               "(or fonts-wqy-microhei); macOS: PingFang SC ships with it (or brew install "
+               "--cask font-noto-sans-cjk); Windows: Microsoft YaHei ships with it")
 _cjk = []  # cached: [font name or None]
 
 
+def _find_cjk(font_list):
+    names = {f.name for f in font_list.ttflist}
+    found = next((n for n in CJK_FONTS if n in names), None)
+    if found is None:
+        found = next((n for n in sorted(names) if "CJK" in n or "Hei" in n), None)
+    return found
+
+
 def cjk_font():
-    """The name of an installed font that has Chinese glyphs, or None."""
+    """The name of an installed font that has Chinese glyphs, or None. matplotlib keeps
+    its list of fonts in a cache; a font installed after the cache was written is not in
+    it, so when the cached list has none the list is rebuilt once from the disk."""
     if not _cjk:
         from matplotlib import font_manager
-        names = {f.name for f in font_manager.fontManager.ttflist}
-        found = next((n for n in CJK_FONTS if n in names), None)
+        found = _find_cjk(font_manager.fontManager)
         if found is None:
-            found = next((n for n in sorted(names) if "CJK" in n or "Hei" in n), None)
+            try:   # the cache may predate the font: scan the font folders again, once
+                fresh = font_manager._load_fontmanager(try_read_cache=False)
+            except Exception:      # a private matplotlib function: never fail a plot on it
+                fresh = None
+            if fresh is not None:
+                font_manager.fontManager = fresh
+                found = _find_cjk(fresh)
         _cjk.append(found)
     return _cjk[0]
 
@@ -47,16 +72,26 @@ def cjk_font():
 def _language(lang):
     if lang == "zh" and cjk_font() is None:
         if not getattr(_language, "told", False):
-            print("viz.plots: no Chinese (CJK) font is installed, so the labels are in "
-                  "English (Debian/Ubuntu: sudo apt-get install fonts-noto-cjk)", file=sys.stderr)
+            print(NO_CJK_HINT, file=sys.stderr)
             _language.told = True
         return "en"
     return "zh" if lang == "zh" else "en"
 
 
-def _text(key, lang):
+def _text(key, lang, **values):
     en, zh = LABELS[key]
-    return zh if lang == "zh" else en
+    return (zh if lang == "zh" else en).format(**values)
+
+
+_ENGLISH = {en: key for key, (en, _) in LABELS.items()}
+
+
+def _words(text, lang):
+    """A label given by the caller: in Chinese when it is one of LABELS' English texts
+    (a lesson passes xlabel="mini-batch"); anything else (names, code) as given."""
+    if lang == "zh" and text in _ENGLISH:
+        return _text(_ENGLISH[text], lang)
+    return text
 
 
 def _numbers(values):
@@ -120,12 +155,12 @@ def loss_curve(losses, path=None, title=None, xlabel=None, ylabel=None, logy=Fal
     fig, ax, font = _figure(lang)
     for i, (name, ys) in enumerate(_curves(losses)):
         ax.plot(np.arange(1, len(ys) + 1), ys, color=COLOURS[i % len(COLOURS)], lw=1.8,
-                label=name)
+                label=name and _words(name, lang))
     if logy:
         ax.set_yscale("log")
-    ax.set_title(title or _text("loss_title", lang))
-    ax.set_xlabel(xlabel or _text("epoch", lang))
-    ax.set_ylabel(ylabel or _text("loss", lang))
+    ax.set_title(_words(title, lang) if title else _text("loss_title", lang))
+    ax.set_xlabel(_words(xlabel, lang) if xlabel else _text("epoch", lang))
+    ax.set_ylabel(_words(ylabel, lang) if ylabel else _text("loss", lang))
     if hasattr(losses, "items"):
         ax.legend(frameon=False)
     return _save(fig, path, font)
@@ -139,12 +174,12 @@ def accuracy_curve(accuracies, path=None, title=None, xlabel=None, lang="en"):
     for i, (name, ys) in enumerate(_curves(accuracies)):
         ys = ys * 100 if ys.size and np.nanmax(ys) <= 1.0 else ys
         ax.plot(np.arange(1, len(ys) + 1), ys, color=COLOURS[i % len(COLOURS)], lw=1.8,
-                marker="o" if len(ys) <= 30 else None, ms=4, label=name)
+                marker="o" if len(ys) <= 30 else None, ms=4, label=name and _words(name, lang))
         if ys.size:
             ax.annotate(f"{ys[-1]:.2f} %", (len(ys), ys[-1]), textcoords="offset points",
                         xytext=(4, 4), fontsize=9, color=COLOURS[i % len(COLOURS)])
-    ax.set_title(title or _text("acc_title", lang))
-    ax.set_xlabel(xlabel or _text("epoch", lang))
+    ax.set_title(_words(title, lang) if title else _text("acc_title", lang))
+    ax.set_xlabel(_words(xlabel, lang) if xlabel else _text("epoch", lang))
     ax.set_ylabel(_text("accuracy", lang))
     if hasattr(accuracies, "items"):
         ax.legend(frameon=False)
@@ -185,8 +220,8 @@ def loss_surface(w_grid, b_grid, loss_grid, path=None, title=None, lang="en"):
     ax.plot_surface(w, b, z, cmap="viridis", alpha=0.9, linewidth=0, antialiased=True)
     k = np.unravel_index(int(np.argmin(z)), z.shape)
     ax.scatter([w[k]], [b[k]], [z[k]], color=COLOURS[1], s=40, depthshade=False)
-    ax.set_title(title or _text("surface_title", lang) +
-                 f"\nmin at w = {number(w[k])}, b = {number(b[k])}")
+    ax.set_title(title or _text("surface_title", lang) + "\n" +
+                 _text("surface_min", lang, w=number(w[k]), b=number(b[k])))
     ax.set_xlabel("w")
     ax.set_ylabel("b")
     ax.set_zlabel("MSE")
@@ -217,7 +252,8 @@ def pass_probability(hours, probs, path=None, x_data=None, y_data=None, threshol
     x = crossing(hours, probs, threshold)
     if x is not None:
         ax.axvline(x, color=COLOURS[6], ls=":", lw=1)
-        ax.annotate(f"{number(threshold)} at {x:.2f} h", (x, threshold), xytext=(8, -16),
+        ax.annotate(_text("crossing", lang, level=number(threshold), x=x), (x, threshold),
+                    xytext=(8, -16),
                     textcoords="offset points", fontsize=9, color=COLOURS[6])
     if x_data is not None and y_data is not None:
         ax.scatter(_numbers(x_data).ravel(), _numbers(y_data).ravel(), color=COLOURS[2],

@@ -89,7 +89,8 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return laid_out(a / b, a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):  # 1/0 = inf, 0/0 = nan (torch)
+            return laid_out(a / b, a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -231,7 +232,8 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.exp(a)
+        with np.errstate(over="ignore"):  # e¹⁰⁰⁰ = inf, silently, as in torch
+            out = np.exp(a)
         ctx.save_for_backward(out)
         return out
 
@@ -248,7 +250,8 @@ class Log(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return np.log(a)
+        with np.errstate(divide="ignore", invalid="ignore"):  # ln 0 = -inf, ln -1 = nan (torch)
+            return np.log(a)
 
     @staticmethod
     def backward(ctx, g):
