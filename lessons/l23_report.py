@@ -122,7 +122,8 @@ def result_dict(runs, bn, names, steps):
     losses = runs["careful init"]["losses"] + runs["BatchNorm"]["losses"]
     parts = "; ".join(f"{v} {r['first_loss']:.2f} → val {r['val']:.4f}"
                       for v, r in runs.items())
-    parts_zh = "；".join(f"{v} {r['first_loss']:.2f} → 验证集 {r['val']:.4f}"
+    zh = {"naive init": "朴素初始化", "careful init": "精心初始化", "BatchNorm": "批归一化"}
+    parts_zh = "；".join(f"{zh.get(v, v)} {r['first_loss']:.2f} → 验证集 {r['val']:.4f}"
                         for v, r in runs.items())
     return {"metrics": metrics, "losses": losses, "names": names,
             "batch_losses": {v: r["losses"] for v, r in runs.items()},

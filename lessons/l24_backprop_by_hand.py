@@ -173,8 +173,12 @@ def run(torch, device, say, opts):
                f"{metrics['wrong']} wrong, {metrics['not written']} not written "
                f"(largest difference {metrics['largest |difference|']:.2e}); "
                + result.pop("summary"))
+    summary_zh = (f"完全相同 {tally.get('exact', 0)}，近似相等 {tally.get('approximate', 0)}，"
+                  f"错误 {metrics['wrong']}，未写 {metrics['not written']}"
+                  f"（最大差值 {metrics['largest |difference|']:.2e}）；"
+                  + result.pop("summary_zh"))
     return dict(result, metrics=metrics, rows=rows, pages=[str(x) for x in pages],
-                solution=where, summary=summary)
+                solution=where, summary=summary, summary_zh=summary_zh)
 
 
 def _train_by_hand(torch, say, opts, solution, p, parameters, d, Xtr, Ytr, Xdev, Ydev, itos,
@@ -183,7 +187,8 @@ def _train_by_hand(torch, say, opts, solution, p, parameters, d, Xtr, Ytr, Xdev,
     if any(getattr(d, name, None) is None for name in PARAMETERS):
         say.result("training by hand skipped: some parameter gradients are not written yet",
                    "跳过手写梯度训练：有些参数的梯度还没有写")
-        return {"metrics": {}, "summary": "no training (gradients missing)"}
+        return {"metrics": {}, "summary": "no training (gradients missing)",
+                "summary_zh": "没有训练（缺少梯度）"}
     steps = 200 if opts.quick else 20000
     say(f"Training with your gradients alone: {steps} steps of SGD (lr 0.1, then 0.01 for "
         f"the last quarter), no loss.backward() anywhere.",
@@ -223,7 +228,8 @@ def _train_by_hand(torch, say, opts, solution, p, parameters, d, Xtr, Ytr, Xdev,
     return {"metrics": {"train loss": train_loss, "val loss": val_loss}, "losses": losses,
             "names": names,
             "summary": f"trained {steps} steps by hand: train {train_loss:.4f}, val "
-                       f"{val_loss:.4f}"}
+                       f"{val_loss:.4f}",
+            "summary_zh": f"手写梯度训练 {steps} 步：训练集 {train_loss:.4f}，验证集 {val_loss:.4f}"}
 
 
 def _draw_in_two_parts(say, opts, torch, p, Xb, Yb):

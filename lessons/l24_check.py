@@ -16,6 +16,7 @@ NODES = ("logprobs", "probs", "counts_sum_inv", "counts_sum", "counts", "norm_lo
          "bnvar_inv", "bnvar", "bndiff2", "bndiff", "bnmeani", "hprebn", "embcat", "W1",
          "b1", "emb", "C")
 ONE_GO = {"logits": "logits (in one go)", "hprebn": "hprebn (in one go)"}
+ONE_GO_ZH = {"logits (in one go)": "logits（一次算完）", "hprebn (in one go)": "hprebn（一次算完）"}
 VERDICTS = {"exact": "完全相同", "approximate": "近似相等", "wrong": "错误",
             "not written": "未写", "wrong shape": "形状不对"}
 
@@ -118,10 +119,11 @@ def table_lines(rows, lang="en"):
     lines = [(line(HEADS["en"]), line(HEADS["zh"]))]
     for label, _, shape, verdict, exact, approx, diff in rows:
         d = "-" if diff is None else f"{diff:.2e}" if diff else "0"
-        shape_text = "×".join(str(s) for s in shape) or "scalar"
-        lines.append((line((label, shape_text, yes(exact, 0), yes(approx, 0), d, verdict)),
-                      line((label, shape_text, yes(exact, 1), yes(approx, 1), d,
-                            VERDICTS[verdict]))))
+        shape_text = "×".join(str(s) for s in shape)
+        lines.append((line((label, shape_text or "scalar", yes(exact, 0), yes(approx, 0), d,
+                            verdict)),
+                      line((ONE_GO_ZH.get(label, label), shape_text or "标量", yes(exact, 1),
+                            yes(approx, 1), d, VERDICTS[verdict]))))
     return lines
 
 
