@@ -17,15 +17,15 @@ themselves (``viz.plots``), and ``opts.epochs`` / ``opts.progress`` draw tqdm.au
 The files are written to ``out`` as on the command line.
 """
 import sys
-import time
 import warnings
 
 from .context import LessonContext, Progress
 from .engines import get_engine, resolve_device
 from .graphs import nothing_to_draw
-from .narration import Narrator, StopLesson
+from .narration import Narrator
 from .registry import find
 from .report import files_written, one_line
+from .runner import timed_run
 
 
 def engine_name(torch):
@@ -139,20 +139,7 @@ class Session:
         opts.files, opts.timer = [], None
         if opts.graph and not lesson.graph:
             say.result(nothing_to_draw(lesson, "en"), nothing_to_draw(lesson, "zh"))
-        self.torch.manual_seed(self.seed)
-        start = time.perf_counter()
-        try:
-            result = run(self.torch, self.device, say, opts) or {}
-        except StopLesson:
-            result = {"stopped": True, "summary": say.text("stopped by the learner",
-                                                           "学习者中途退出")}
-        result.setdefault("metrics", {})
-        result.setdefault("losses", [])
-        result.setdefault("summary", "")
-        result["seconds"] = time.perf_counter() - start
-        timer = opts.timer
-        result.setdefault("seconds_per_epoch", timer.seconds / timer.count
-                          if timer is not None and timer.count else None)
+        result = timed_run(run, self.torch, self.device, say, opts, self.seed)
         result.update(lesson=lesson.number, engine=self.engine, device=self.device,
                       files=[(what, str(path)) for what, path in opts.files])
         print(one_line(lesson, result, say.lang))

@@ -28,10 +28,22 @@ def run_lesson(number, engine="edu", device="cpu", quick=False, step=False, grap
                          show_progress=show_progress)
     if graph and not lesson.graph:   # say so, instead of silently writing nothing
         say.result(nothing_to_draw(lesson, "en"), nothing_to_draw(lesson, "zh"))
+    result = timed_run(lesson.load().run, torch, device, say, opts, seed)
+    if graph and lesson.graph and not result.get("stopped") and not any(
+            path.suffix in (".svg", ".dot") for _, path in opts.files):
+        say.result("--graph: this run drew no graph.", "--graph：这次运行没有画出计算图。")
+    result.update(lesson=lesson.number, engine=engine, device=device,
+                  files=[(what, str(path)) for what, path in opts.files])
+    return result
+
+
+def timed_run(run, torch, device, say, opts, seed):
+    """``run(torch, device, say, opts)`` seeded and timed; the result dict with its usual
+    keys (a learner's q gives ``stopped=True``). Shared by the command line and notebooks."""
     torch.manual_seed(seed)
     start = time.perf_counter()
     try:
-        result = lesson.load().run(torch, device, say, opts) or {}
+        result = run(torch, device, say, opts) or {}
     except StopLesson:
         result = {"stopped": True, "summary": say.text("stopped by the learner",
                                                        "学习者中途退出")}
@@ -42,10 +54,4 @@ def run_lesson(number, engine="edu", device="cpu", quick=False, step=False, grap
     timer = opts.timer
     result.setdefault("seconds_per_epoch",
                       timer.seconds / timer.count if timer is not None and timer.count else None)
-    if graph and lesson.graph and not result.get("stopped") and not any(
-            path.suffix in (".svg", ".dot") for _, path in opts.files):
-        say.result("--graph: this run drew no graph.", "--graph：这次运行没有画出计算图。")
-    result.update(lesson=lesson.number, engine=engine, device=device,
-                  files=[(what, str(path)) for what, path in opts.files])
     return result
-
