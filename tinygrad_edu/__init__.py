@@ -20,8 +20,9 @@ from .autograd.grad_mode import (  # noqa: F401
 # torch.xxx(x, ...) is the Tensor method x.xxx(...): torch.sigmoid is Tensor.sigmoid, defined in
 # tensor_math.py (math) or tensor_shape.py (shapes), which calls the Function in ops/.
 # (abs, all, any, max, min, pow and sum hide Python's built-ins here, as in torch.)
-from .tensor_math import (  # noqa: F401,E402
-    add, sub, mul, div, power as pow, remainder, floor_divide, where, maximum, minimum)
+from .tensor_math import where, maximum, minimum  # noqa: F401,E402
+from .tensor_functions import (  # noqa: F401,E402
+    add, sub, mul, div, power as pow, remainder, floor_divide)
 from .tensor_shape import cat, stack  # noqa: F401,E402
 _T = Tensor
 neg, matmul, mm = _T.neg, _T.matmul, _T.mm

@@ -12,6 +12,7 @@ from .checks import scalar_name
 from .ops import math_ops as M
 from .ops import reduce_math as R
 from .ops.grad_fn_names import renamed
+from . import tensor as _tensor  # the module: Tensor is looked up when called
 from .tensor_math import accepts_axis
 
 # the torch.xxx functions that are these methods (bound in __init__.py: torch.sin is Tensor.sin);
@@ -287,3 +288,36 @@ def _check_inf_norm(shape, dims):
             raise RuntimeError(f"linalg.vector_norm cannot compute the inf norm on the "
                                f"dimension {d}because this dimension is empty and the "
                                f"operation does not have an identity")
+
+
+# -- torch.add(x, 2), torch.add(2, x), ...: as functions the first argument may be a number --
+def _as_tensor(x):
+    return x if isinstance(x, TensorFunctions) else _tensor.Tensor._make(np.asarray(x), False, None)
+
+
+def add(input, other, alpha=1):
+    return _as_tensor(input).add(other, alpha=alpha)
+
+
+def sub(input, other, alpha=1):
+    return _as_tensor(input).sub(other, alpha=alpha)
+
+
+def mul(input, other):
+    return _as_tensor(input) * other
+
+
+def div(input, other):
+    return _as_tensor(input) / other
+
+
+def power(input, exponent):  # torch.pow (named so as not to hide Python's pow in this file)
+    return _as_tensor(input) ** exponent
+
+
+def remainder(input, other):
+    return _as_tensor(input) % other
+
+
+def floor_divide(input, other):
+    return _as_tensor(input) // other

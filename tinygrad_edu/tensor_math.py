@@ -1,8 +1,9 @@
 """The Tensor's methods that build the graph: operators, math, activations, comparisons
 (reductions are in ``tensor_reduce.py``, shapes and indexing in ``tensor_shape.py``). Each
 one checks its arguments and calls one Function from ``ops/`` (where forward and backward
-live): x.sigmoid() is ``Sigmoid.apply(x)``. The torch.xxx functions at the end of this file
-are these same methods (torch.sigmoid(x) is x.sigmoid())."""
+live): x.sigmoid() is ``Sigmoid.apply(x)``. torch.sigmoid is this same method (bound in
+__init__.py); the forms whose first argument may be a number (torch.add(2, x)) are at the end
+of tensor_functions.py."""
 import functools
 
 import numpy as np
@@ -371,36 +372,3 @@ def minimum(a, b):
     """torch.minimum: the smaller of a and b, element by element."""
     check_tensor_argument("minimum", b)
     return broadcasting(E.Minimum, *_promote(a, b))
-
-
-# -- torch.add(x, 2), torch.add(2, x), ...: as functions the first argument may be a number --
-def _as_tensor(x):
-    return x if isinstance(x, TensorMath) else _tensor.Tensor._make(np.asarray(x), False, None)
-
-
-def add(input, other, alpha=1):
-    return _as_tensor(input).add(other, alpha=alpha)
-
-
-def sub(input, other, alpha=1):
-    return _as_tensor(input).sub(other, alpha=alpha)
-
-
-def mul(input, other):
-    return _as_tensor(input) * other
-
-
-def div(input, other):
-    return _as_tensor(input) / other
-
-
-def power(input, exponent):  # torch.pow (named so as not to hide Python's pow in this file)
-    return _as_tensor(input) ** exponent
-
-
-def remainder(input, other):
-    return _as_tensor(input) % other
-
-
-def floor_divide(input, other):
-    return _as_tensor(input) // other
