@@ -89,6 +89,15 @@ ALLOWED = {
                                     "(see view); README",
     ("value", "layer_norm"): "float32 variance of ±1e30 values overflows: torch's formula "
                              "gives nan, ours inf (so ±0 out); like matmul's order, README",
+    ("value", "gelu"): "exact float32 gelu(+inf): torch's answer depends on its kernel path "
+                       "(nan in its vectorised loop, inf for one element or a strided "
+                       "tensor); ours is always the limit, inf; README",
+    ("grad", "cross_entropy"): "an inf class weight or upstream g: our one-step (softmax − "
+                               "one_hot)·g·w gives ±inf where torch's log_softmax backward "
+                               "g·w − softmax·Σ g·w gives inf − inf = nan; README",
+    ("grad", "layer_norm"): "an inf or ±1e30 weight or input: our textbook (ĝ − mean ĝ − "
+                            "x̂·mean(ĝx̂))/σ keeps some ±inf where torch's kernel, which sums "
+                            "ĝ·x (not ĝ·x̂), gets inf·0 = nan for the whole row; README",
 }
 # ... and the cause (Mismatch.cause) each must have: nothing else of that (kind, op) passes.
 ALLOWED_CAUSES = {
@@ -99,6 +108,9 @@ ALLOWED_CAUSES = {
                                   r"mN to have the same dtyp).*; torch raises \w+: (\"bmm\" not "
                                   r"implemented|addmv input tensors|expected mN and mN)",
     ("value", "layer_norm"): r"^nan$",
+    ("value", "gelu"): r"^nan$",
+    ("grad", "cross_entropy"): r"^(nan|inf differs)$",
+    ("grad", "layer_norm"): r"^(nan|inf differs)$",
     ("raise-vs-compute", "matmul"): r"^torch raises RuntimeError: expected mN and mN to have "
                                     r"the same dtyp",
 }
@@ -432,6 +444,24 @@ class Gen:
                 (type(v) is int and "i" in kinds) or (type(v) is float and "f" in kinds)]
         return _num(self.d.pick(pool))
 
+    def threshold(self, x):
+        """A number to compare x with (``x < c``): not one that a computed float32 or float16
+        value of x lies on or within a few ulps of (tanh saturating at 1.0, say), since the
+        engines' libms may round that value to either side and the comparison would flip a
+        whole mask. Leaves (the same numbers in both engines) take any number."""
+        v = self.value(x)
+        candidates = [self.number("if") for _ in range(3)]
+        if x in self.run.leaves or v.dtype not in (torch.float32, torch.float16):
+            return candidates[0]
+        a = v.detach().double().numpy().ravel()
+        ulps = 8 * float(np.finfo(np.float32 if v.dtype == torch.float32 else np.float16).eps)
+        for c in candidates:
+            c_value = float(eval(c, {"nan": math.nan, "inf": math.inf}))
+            with np.errstate(invalid="ignore"):
+                if not (np.abs(a - c_value) <= ulps * abs(c_value) + 1e-30).any():
+                    return c
+        return candidates[0]
+
     # -- shapes ----------------------------------------------------------------------------
     def size(self):
         return self.d.weighted({2: 30, 3: 30, 1: 20, 4: 12, 0: 5, 5: 3})
@@ -542,10 +572,6 @@ def op_arith(g, x, name):
     if name == "pow" and d.chance(50):  # mostly a small exponent
         y = g.d.pick(["2", "3", "0.5", "-1", "0", "1", "-2"]) if g.mode == "ordinary" \
             else g.number()
-    if name == "pow" and y == repr(2 ** 40):
-        # engine bug: the gradient of a ** 2**40 at a negative base is +inf, torch's -inf
-        # (a = torch.tensor([-3.0], requires_grad=True); (a ** 1099511627776).sum().backward())
-        y = "2"
     if name == "pow" and g.mode == "ordinary" and d.chance(50):
         x = g.emit("abs", f"{x}.abs()")  # a positive base
     form = d.weighted({"op": 45, "rop": 15, "fn": 20, "method": 15, "alpha": 5})
@@ -592,7 +618,7 @@ def op_where(g, x):
     d = g.d
     cond = d.weighted({"cmp": 60, "bool": 25, "int": 8, "float": 7})
     if cond == "cmp":
-        c = f"{x} > {g.number('if')}"
+        c = f"{x} > {g.threshold(x)}"
     else:
         c = g.new_input(g.related(g.shape(x)), {"bool": "bool", "int": "int64",
                                                 "float": "float32"}[cond])
@@ -606,7 +632,7 @@ def op_masked_fill(g, x):
     d = g.d
     kind = d.weighted({"cmp": 55, "bool": 30, "int": 8, "tensor_value": 7})
     if kind == "cmp":
-        mask = f"{x} < {g.number('if')}"
+        mask = f"{x} < {g.threshold(x)}"
     else:
         mask = g.new_input(g.related(g.shape(x)), "int64" if kind == "int" else "bool")
     value = g.number()
@@ -1368,10 +1394,72 @@ def compare(program):
             return None
         diff = compare_value(mine, ref, rtol, scale)
         if diff:
+            if diff[0] == "value" and _torch_float32_rounding(program, ours):
+                return None
             return _explained(Mismatch(diff[0], stmt.op, diff[1], program), signed_zero)
         if signed_zero is None:
             signed_zero = _zero_signs(stmt, mine, ref)
-    return _explained(compare_grads(program, ours, theirs), signed_zero)
+    found = compare_grads(program, ours, theirs)
+    if found and found.kind == "grad" and _torch_float32_rounding(program, ours):
+        return None
+    return _explained(found, signed_zero)
+
+
+def _torch_float32_rounding(program, ours):
+    """Whether a value or gradient difference in an ordinary float32 program is torch's own
+    rounding: run again by torch with its float32 inputs widened to float64, the program
+    agrees with ours (values and gradients, within float32's tolerance). E.g. torch's
+    float32 gelu at -3.7 is x·½·(1 + erf(x/√2)), which cancels to 3 digits; ours is exact to
+    float32, and 1/gelu then shows the difference. Extreme programs are not referred: in
+    float64 ±1e30 products do not overflow as they do in float32."""
+    if program.mode != "ordinary" or not any(i.array.dtype == np.float32
+                                             for i in program.inputs):
+        return False
+    wide = Runner(torch)
+    for inp in program.inputs:
+        wide.add_input(Input(inp.name, inp.array.astype(np.float64)
+                             if inp.array.dtype == np.float32 else inp.array,
+                             inp.requires_grad))
+    for stmt in program.stmts:
+        wide.run(stmt)
+    for mine, ref in zip(ours.results, wide.results):
+        if isinstance(ref, Raised) or isinstance(mine, Raised):
+            return False
+        if not _agree_widened(_flat(mine), _flat(ref)):
+            return False
+    if any(_is_tensor(t) and t.grad is not None for t in ours.leaves.values()):
+        try:
+            _backward(wide, program.stmts, torch)
+        except Exception:  # noqa: BLE001
+            return False
+        names = list(ours.leaves) + [s.var for s in program.stmts if s.var in ours.ns]
+        for name in names:
+            mine = [t.grad for t in _flat(ours.ns[name]) if _is_tensor(t)]
+            ref = [t.grad for t in _flat(wide.ns.get(name)) if _is_tensor(t)]
+            if not _agree_widened(mine, ref):
+                return False
+    return True
+
+
+def _agree_widened(mine, ref):
+    """Our values against torch's float64 run: same count and shapes, floats within
+    float32's tolerance, everything else equal."""
+    if len(mine) != len(ref):
+        return False
+    for x, y in zip(mine, ref):
+        if (x is None) != (y is None) or _is_tensor(x) != _is_tensor(y):
+            return False
+        if x is None:
+            continue
+        if not _is_tensor(y):
+            if x != y and not (isinstance(x, float) and math.isnan(x) and math.isnan(y)):
+                return False
+            continue
+        if tuple(x.shape) != tuple(y.shape):
+            return False
+        if not close(x, y, RTOL["float32"], _scale([y]))[0]:
+            return False
+    return True
 
 
 def _zero_signs(stmt, ours, theirs):

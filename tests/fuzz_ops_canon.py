@@ -16,6 +16,13 @@ ANY_UNARY = ("sign", "floor", "ceil", "round", "trunc", "isnan", "isinf", "isfin
 
 
 def op_unary_canon(g, x, name):
+    if name == "tan" and x not in g.run.leaves and g.dtype(x) in ("float32", "float16"):
+        v = g.value(x).detach().abs()
+        if v.numel() and bool((v[v.isfinite()] > 1.4).any()):
+            # tan's slope 1 + tan² magnifies a last-bit difference in a computed input (two
+            # libms' exp, say, at 585 rad) past any tolerance: tan takes such inputs from
+            # leaves only, and a computed one goes to sin instead
+            name = "sin"
     return g.emit(name, g.d.pick(UNARY[name]).format(x=x))
 
 
@@ -23,23 +30,8 @@ def _keep(g):
     return g.d.pick(["", ", keepdim=True", ", keepdim=False"])
 
 
-def _finite_grad(g, x):
-    """``x``, detached when it holds a nan or inf: engine bugs in backward (values still
-    compared). prod: with a 0 and an inf/nan among the factors, torch's gradient of the other
-    factors is nan, ours 0 (a = torch.tensor([inf, 0., 2.], requires_grad=True);
-    a.prod().backward(): torch [0, inf, nan], ours [0, inf, 0]). norm: a nan in the input
-    makes torch's whole gradient nan, ours keeps 0 at zero entries (a = torch.tensor([nan,
-    0., 1.], requires_grad=True); a.norm().backward(): torch [nan, nan, nan], ours [nan, 0,
-    nan])."""
-    v = g.value(x)
-    if v.requires_grad and v.dtype.is_floating_point and not bool(v.isfinite().all()):
-        return g.emit("detach", f"{x}.detach()")
-    return x
-
-
 def op_prod(g, x):
     d = g.d
-    x = _finite_grad(g, x)
     n = len(g.shape(x))
     if d.chance(30):
         return g.emit("prod", d.pick([f"{x}.prod()", f"torch.prod({x})"]))
@@ -66,7 +58,6 @@ def op_cumsum(g, x):
 def op_norm(g, x):
     d = g.d
     n = len(g.shape(x))
-    x = _finite_grad(g, x)
     p = d.pick(["2", "1", "inf"])
     if d.chance(30):
         return g.emit("norm", d.pick([f"{x}.norm()", f"torch.norm({x})", f"{x}.norm({p})",
@@ -137,11 +128,6 @@ def op_index_select(g, x):
     n = len(shape)
     dim = g.dim(n)
     size = shape[dim] if n and -n <= dim < n else 1
-    if not g.value(x).numel():
-        # engine bug: torch.zeros(3, 3, 0).index_select(2, torch.tensor([0])) raises IndexError,
-        # torch RuntimeError (a check on the empty dim first): no index into an empty tensor
-        return g.emit("index_select", f"{x}.index_select({dim}, torch.tensor([], "
-                                      f"dtype=torch.int64))")
     idx = _index(g, (d.int(0, 4),), size)
     return g.emit("index_select", d.pick([f"{x}.index_select({dim}, {idx})",
                                           f"torch.index_select({x}, {dim}, {idx})"]))
@@ -158,14 +144,7 @@ def op_roll(g, x):
     d = g.d
     n = len(g.shape(x))
     s = d.pick([1, -1, 2, 0, 5])
-    if not g.value(x).numel():
-        # engine bug: an empty tensor rolls along any dim in torch, ours checks the dim
-        # (torch.zeros(2, 3, 0).roll(2, -4): torch computes, ours raises IndexError)
-        return g.emit("roll", f"{x}.roll({s}, {d.int(-n, n - 1) if n else 0})"
-                      if n else f"{x}.roll({s})")
-    if d.chance(25) or n == 0:
-        # engine bug: roll of a 0-d tensor along dims=0 or -1 computes where torch raises
-        # IndexError (torch.roll(torch.tensor(1.0), 1, 0)), so 0-d inputs roll flattened only
+    if d.chance(25):
         return g.emit("roll", f"{x}.roll({s})")  # flattened
     if d.chance(30) and n >= 2:
         a, b = g.dim(n), g.dim(n)
@@ -188,19 +167,12 @@ def op_vecmat(g, x, name):
     d = g.d
     shape = g.shape(x)
     want = {"dot": 1, "mv": 2, "bmm": 3}[name]
-    # engine bug: torch.tensor(1.0).mv(torch.tensor([1.0])) raises RuntimeError where torch
-    # raises IndexError, so a 0-d left operand is always replaced
-    if len(shape) != want and (d.chance(90) or not shape):
+    if len(shape) != want and d.chance(90):
         x = g.new_input(tuple(g.size() for _ in range(want)),
                         g.dtype(x) if d.chance(80) else None)
         shape = g.shape(x)
     dtype = g.dtype(x) if d.chance(90) else None
     inner = shape[-1] if shape else 1
-    if name == "mv" and inner == 0 and (g.dtype(x) == "bool" or dtype in (None, "bool")):
-        # engine bug: torch.zeros((2, 0), dtype=torch.bool).mv(torch.zeros(0, dtype=torch.bool))
-        # raises NotImplementedError where torch gives [False, False]: no empty bool mv
-        x = g.emit("cast", f"{x}.float()")
-        dtype = "float32"
     if d.chance(6):
         inner += 1  # mismatched sizes: an error
     if name == "dot":
@@ -215,11 +187,6 @@ def op_vecmat(g, x, name):
 
 def op_gelu(g, x):
     forms = ["F.gelu({x})", "F.gelu({x}, approximate='tanh')", "F.gelu({x}, approximate='none')"]
-    v = g.value(x)
-    if v.dtype.is_floating_point and bool(v.isinf().any()):
-        # engine bug: the exact gelu of inf is nan in torch, inf in ours
-        # (F.gelu(torch.tensor([inf]))), so infinite inputs take the tanh form only
-        forms = forms[1:2]
     form = g.d.pick(forms)
     return g.emit("gelu", form.format(x=x))
 
@@ -234,24 +201,12 @@ def op_layer_norm(g, x):
     d = g.d
     shape = g.shape(x)
     last = shape[-1:] if shape else (1,)
-    if not g.dtype(x).startswith("float"):
-        # engine bug: F.layer_norm(torch.tensor([[1]]), (1,), torch.tensor([1.0])) raises
-        # NotImplementedError where torch raises RuntimeError (mixed dtype), so cast first
-        x = g.emit("cast", f"{x}.float()")
-    dtype = g.dtype(x)
-    # engine bug: with an inf or ±1e30 among the input or the weight, torch's input gradient
-    # is nan where ours is ±inf (x = [[inf, 0.5, 2.4], [-0.1, -3.0, -0.0]], weight [-1e30,
-    # 0.5, inf]): such inputs are detached, and weights and biases drawn finite
-    x = _finite_grad(g, x)
+    dtype = g.dtype(x) if d.chance(90) else "float32"
     extra = ""
-
-    def finite(rng, s):
-        return rng.standard_normal(s) + 1
-
     if d.chance(50):
-        extra += f", {g.new_input(last, dtype, make=finite)}"
+        extra += f", {g.new_input(last, dtype)}"
         if d.chance(60):
-            extra += f", {g.new_input(last, dtype, make=finite)}"
+            extra += f", {g.new_input(last, dtype)}"
     if d.chance(20):
         extra += ", eps=1e-3"
     return g.emit("layer_norm", f"F.layer_norm({x}, {tuple(last)}{extra})")

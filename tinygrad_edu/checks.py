@@ -177,9 +177,30 @@ def mm_message(a_dtype, b_dtype):
 
 def _rows_fold(x):
     """Whether a stack (…, n, k) can be seen as one (rows, k) matrix without copying: its
-    leading dims are laid out one after the other (not a broadcast or a transposed stack)."""
+    leading dims are laid out one after the other (not a broadcast or a transposed stack).
+    A new axis of size 1 (x[None], unsqueeze) has stride 0 in numpy; torch gives it the
+    stride that continues the layout, so it is read that way."""
     strides = [st // x.itemsize for st in x.strides]
+    for i in reversed(range(x.ndim - 1)):
+        if x.shape[i] == 1 and strides[i] == 0:
+            strides[i] = strides[i + 1] * x.shape[i + 1]
     return all(strides[i] == strides[i + 1] * x.shape[i + 1] for i in range(x.ndim - 2))
+
+
+def _folds(x, y, a_grad, b_grad):
+    """Whether torch's matmul of a stack (3-D or more) and a vector or matrix folds the
+    stack into one matrix of rows (then mm or mv) instead of broadcasting a bmm: when the
+    smaller operand needs a gradient, or the stack is empty, or its rows lie one after the
+    other (no copy); never for a matrix on the left of a stack."""
+    larger = x.ndim >= y.ndim
+    stack, small = (x, y.ndim) if larger else (np.swapaxes(y, -1, -2), x.ndim)
+    if not (stack.ndim >= 3 and 1 <= small <= 2):
+        return False
+    if b_grad if larger else a_grad:
+        return True
+    if x.ndim == 2:
+        return False
+    return not stack.size or _rows_fold(stack)
 
 
 def check_matmul_dtypes(a, b):
@@ -199,16 +220,16 @@ def check_matmul_dtypes(a, b):
             raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {A} "
                                f"and {B}{hint}")
         if x.dtype.kind == "b":
+            if x.size != y.size:  # told before the missing kernel, as torch does
+                check_matmul(x.shape, y.shape)
             raise NotImplementedError(f"\"dot\" not implemented for 'Bool'{bool_hint}")
         return None
     check_matmul(x.shape, y.shape)
     empty = x.size == 0 or y.size == 0
     grad = getattr(a, "_requires_grad", False)
-    # which kernel torch picks: bmm for stacks on the right (unless folded: a needs a grad,
-    # or a vector times an empty stack), else addmm / addmv on the folded rows
-    bmm = y.ndim >= 3 and (x.ndim >= 3 or not (grad or (x.ndim == 1 and empty)))
-    if x.ndim >= 3 and y.ndim <= 2 and not getattr(b, "_requires_grad", False) and x.size:
-        bmm = not _rows_fold(x)  # a stack on the left folds into rows only without a copy
+    # which kernel torch picks: bmm, or addmm / addmv when it folds the stack into rows
+    bmm = (x.ndim >= 3 or y.ndim >= 3) and not _folds(x, y, grad,
+                                                      getattr(b, "_requires_grad", False))
     if (x.ndim == 3 and y.ndim == 3 and y.shape[0] == 1 and x.shape[0] != 1 and not same
             and getattr(b, "_requires_grad", False)):   # torch drops b's batch of 1: mm
         raise RuntimeError(mm_message(x.dtype, y.dtype) + hint)
@@ -235,6 +256,6 @@ def check_matmul_dtypes(a, b):
             raise RuntimeError(mv.format(B, A))
         raise RuntimeError(mm.format(ca, cb))
     if x.dtype.kind == "b" and not empty:
-        kernel = "addmv_impl_cpu" if y.ndim == 1 else "addmm_impl_cpu_"
+        kernel = "addmv_impl_cpu" if 1 in (x.ndim, y.ndim) else "addmm_impl_cpu_"
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'{bool_hint}")
     return None

@@ -210,6 +210,8 @@ class TensorFunctions:
         if not _is_tensor(vec):
             raise _not_tensor("mv", "vec", vec)
         a, v = self._data, vec._data
+        if a.ndim == 0:
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         if a.ndim != 2 or v.ndim != 1:
             raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
         if a.shape[1] != v.shape[0]:
@@ -220,6 +222,8 @@ class TensorFunctions:
                                f"{scalar_name(v.dtype)}, {scalar_name(a.dtype)}, and "
                                f"{scalar_name(v.dtype)}")
         if a.dtype.kind == "b":
+            if not a.size:  # an empty product: torch answers without its bool kernel
+                return self._make(np.zeros(a.shape[0], bool), False, None)
             raise NotImplementedError("\"addmv_impl_cpu\" not implemented for 'Bool'")
         return self @ vec
 

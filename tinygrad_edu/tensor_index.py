@@ -67,9 +67,13 @@ class TensorIndex:
             raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got "
                                f"{index._data.size} value(s)")
         picks, size = index._data.reshape(-1), (self._data.shape[dim] if self._data.ndim else 1)
+        if size == 0 and picks.size and self._data.ndim > 1:
+            raise RuntimeError("index_select(): self indexing axis dim should be positive "
+                               "(the dim is empty: there is nothing to select)")
         outside = (picks < 0) | (picks >= size)
         if outside.any():
-            if dim == 1:  # torch's kernel for dim 1 words it so
+            # torch's kernel for dim 1, or for an empty matrix, words it so
+            if self._data.ndim > 1 and (dim == 1 or not self._data.size):
                 raise RuntimeError(f"INDICES element is out of DATA bounds, id="
                                    f"{picks[outside][0]} axis_dim={size}")
             raise IndexError("index out of range in self")
@@ -173,9 +177,11 @@ class TensorIndex:
         if len(shifts) != len(dims):
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
                                f"dims:{len(dims)}")
-        dims = tuple(self._dim(d) for d in dims)
-        if not self._data.ndim:  # one number: nothing moves
+        if not self._data.size:  # nothing to move: torch checks no dim
             return I.Roll.apply(self, (0,), dims=None)
+        if not self._data.ndim:
+            raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
+        dims = tuple(self._dim(d) for d in dims)
         return I.Roll.apply(self, tuple(int(s) for s in shifts), dims=dims)
 
     # -- splitting into pieces (each a view, whose gradient flows back into self) -----------
@@ -249,7 +255,9 @@ class TensorIndex:
         if b[:2] != (a[0], a[2]):
             raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                                f"[{a[0]}, {a[2]}] but got: [{b[0]}, {b[1]}].{shapes}")
-        check_matmul_dtypes(self, mat2)
+        empty_dtype = check_matmul_dtypes(self, mat2)
+        if empty_dtype is not None:  # an empty product of two dtypes: torch gives mat2's
+            return self._cast(empty_dtype).bmm(mat2._cast(empty_dtype))
         return I.Bmm.apply(self, mat2)
 
     # -- counting: histograms (no gradient) --------------------------------------------------

@@ -100,8 +100,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         expected = ", ".join(str(n) for n in shape)
         raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
                            f"[*, {expected}], but got input of size{list(input.shape)}")
+    _same_dtype(input._data, weight, bias)  # told before the missing int kernel, as torch
     checks_nn.check_kernel_dtype("LayerNormKernelImpl", input._data.dtype)
-    _same_dtype(input._data, weight, bias)
     return N.LayerNorm.apply(input, weight, bias, ndim=len(shape), eps=eps)
 
 

@@ -127,15 +127,25 @@ class Pow(Function):  # tensor ** number
     def forward(ctx, a, n):
         ctx.save_for_backward(a)
         ctx.n = n
-        return a ** n
+        return power(a, n)
 
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved
         n = ctx.n
-        if n == 0:          # a⁰ = 1: no slope (zeros even where g is inf or nan, as in torch)
-            return np.zeros_like(g), None
-        return g * (n * a ** (n - 1)), None
+        if n == 0 and not isinstance(n, bool):  # a⁰ = 1: no slope (zeros even where g is
+            return np.zeros_like(g), None          # inf or nan; torch's test skips False)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return g * (n * power(a, n - 1)), None
+
+
+def power(a, n):
+    """aⁿ for a Python number n. An integer n beyond float32's exact integers (|n| > 2²⁴)
+    would round to an even float32 and lose the sign of a negative base: torch keeps the
+    exponent a double, so such powers are taken in float64."""
+    if isinstance(n, int) and abs(n) > 2 ** 24 and a.dtype == np.float32:
+        return (a.astype(np.float64) ** n).astype(np.float32)
+    return a ** n
 
 
 class PowTensor(Function):  # a ** b where b is a tensor (a a tensor or a number)

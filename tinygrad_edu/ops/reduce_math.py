@@ -36,22 +36,35 @@ class Prod(Function):
     @staticmethod
     def forward(ctx, a, dim=None, keepdim=False):
         axes = _axes(dim, a.ndim)
-        ctx.save_for_backward(a)
-        ctx.info = (axes, keepdim)
-        return np.asarray(a.prod(axis=axes, keepdims=keepdim, dtype=a.dtype))
+        with np.errstate(invalid="ignore", over="ignore"):  # 0·∞ = nan, as in torch
+            out = np.asarray(a.prod(axis=axes, keepdims=True, dtype=a.dtype))
+        ctx.whole = dim is None
+        return _reduced(ctx, a, out, axes, keepdim)
 
     @staticmethod
     def backward(ctx, g):
-        (a,) = ctx.saved
-        axes, keepdim = ctx.info
-        zero = a == 0
-        zeros = zero.sum(axis=axes, keepdims=True)          # how many zeros each slice holds
-        nonzero = np.where(zero, 1, a)
-        rest = nonzero.prod(axis=axes, keepdims=True)       # the product of the nonzero ones
-        # no zero: the others multiply to rest / aᵢ; one zero: to rest at the zero and to 0
-        # elsewhere (their product holds the zero); two zeros or more: to 0 everywhere
-        others = np.where(zeros == 0, rest / nonzero, np.where(zero & (zeros == 1), rest, 0))
-        return _expand(g, axes, keepdim) * others
+        a, out, axes, keepdim = _saved(ctx)
+        g = _expand(g, axes, keepdim)
+        if a.ndim == 0:           # one number: out = a
+            return g
+        if not (a == 0).any():    # no zero anywhere: the others multiply to out / aᵢ
+            return g * (out / a)
+        if not ctx.whole:         # a zero: no division; the others are
+            return g * _products_around(a, axes[0])    # (product before i)·(product after i)
+        if (a == 0).sum() > 1:    # every element: two zeros make every product of others 0
+            return np.zeros_like(a * g)
+        return g * _products_around(a.reshape(-1), 0).reshape(a.shape)
+
+
+def _products_around(a, axis):
+    """For each element along axis, the product of all the others, without dividing:
+    (cumulative product of those before it)·(cumulative product of those after it)."""
+    ones = np.ones_like(np.take(a, [0], axis=axis))
+    before = np.cumprod(np.concatenate([ones, a], axis=axis), axis=axis)
+    after = np.flip(np.cumprod(np.concatenate([ones, np.flip(a, axis)], axis=axis),
+                               axis=axis), axis)
+    n = a.shape[axis]
+    return np.take(before, range(n), axis=axis) * np.take(after, range(1, n + 1), axis=axis)
 
 
 class LogSumExp(Function):
@@ -144,14 +157,18 @@ class Norm(Function):  # a vector norm of finite order p (p = 2 is the Euclidean
         p = ctx.p
         if p == 0:  # a count is flat: torch passes no gradient back
             return None
-        with np.errstate(divide="ignore", invalid="ignore"):  # masked below, where a = 0
-            if p == 2:
-                local = a / out
-            elif p == 1:
-                local = sgn(a)
-            else:
-                local = np.sign(a) * np.abs(a) ** (p - 1) * out ** (1 - p)
-            return np.where(a == 0, 0, _expand(g, axes, keepdim) * local).astype(a.dtype)
+        g = _expand(g, axes, keepdim)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if p == 1:
+                return (sgn(a) * g).astype(a.dtype, copy=False)
+            if p < 1:   # |a|ᵖ⁻¹ is ∞ at a = 0: taken as 0 there
+                local = np.where(a == 0, 0, sgn(a) * np.abs(a) ** (p - 1))
+                return (local * g * out ** (1 - p)).astype(a.dtype, copy=False)
+            # where out = 0 every a is 0: the gradient is 0 (the slope of ‖a‖ at 0 has no
+            # limit); the 0 goes into g / outᵖ⁻¹, so a nan or inf still spreads through a
+            scale = np.where(out == 0, 0, g / out ** (p - 1))
+            local = a if p == 2 else sgn(a) * np.abs(a) ** (p - 1)
+            return (local * scale).astype(a.dtype, copy=False)
 
 
 class NormMax(Function):  # the norms of order p = ∞ (largest |a|) and p = −∞ (smallest |a|)
@@ -170,10 +187,12 @@ class NormMax(Function):  # the norms of order p = ∞ (largest |a|) and p = −
     @staticmethod
     def backward(ctx, g):
         a, out, axes, keepdim = _saved(ctx)
-        hits = np.abs(a) == out
-        ties = hits.sum(axis=axes, keepdims=True)
-        share = _expand(g, axes, keepdim) * sgn(a) / np.maximum(ties, 1)
-        return np.where(hits, share, 0).astype(a.dtype, copy=False)
+        size = np.abs(a)
+        hits = (size == out) | np.isnan(size)          # a nan is the max (torch's choice)
+        ties = hits.sum(axis=axes, keepdims=True).astype(a.dtype)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = _expand(g, axes, keepdim) / ties
+            return (sgn(a) * (share * hits)).astype(a.dtype, copy=False)
 
 
 # torch's grad_fn name where it is not <ClassName>Backward0 (merged into math_ops.TORCH_NAMES;
