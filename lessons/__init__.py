@@ -7,8 +7,11 @@ tinygrad_edu or on real PyTorch.
 
 A lesson is a module ``lNN_<name>.py`` with ``run(torch, device, say, opts)``: ``torch``
 is the engine module, ``say`` narrates (``lessons.narration``), ``opts`` carries the
-options and services (``lessons.context``). ``lessons.registry`` lists them;
-``lessons.common`` holds what the training lessons share (the epoch loop's bookkeeping,
-the test loops, data loaders, plots), so that a lesson shows only the course's code.
+options and services (``lessons.context``: among them ``opts.end_epoch``, the progress bar
+and timing inside a lesson's epoch loop). ``lessons.registry`` lists them;
+``lessons.common`` holds what the training lessons share besides the course's code (plots,
+results, graph drawing), so that a lesson file reads like the course's program.
 """
-from .registry import LESSONS, find  # noqa: F401
+from .registry import LESSONS, find
+
+__all__ = ["LESSONS", "find"]

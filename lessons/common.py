@@ -1,155 +1,19 @@
-"""What the training lessons share, written once, so that a lesson shows the course's code.
+"""What the training lessons share that is not the course's code: plots, results, graphs.
 
-A lesson keeps in view what the course teaches: the data it builds, the model class, the
-loss and the optimizer, and the training step (forward, loss, ``zero_grad``, ``backward``,
-``step``). The bookkeeping around them lives here:
+A lesson file holds the course's program as the course writes it: the data and their
+``DataLoader``, the model class, the loss and the optimizer, the epoch loop with
+``zero_grad`` / ``backward`` / ``step``, and the test loop under ``torch.no_grad()``. What
+the course does not write lives elsewhere: the progress bar, the timing and the periodic
+loss line in ``opts.end_epoch`` (``lessons/context.py``), and here:
 
-- ``History``: ``for epoch in history:`` is the course's ``for epoch in range(n):`` with a
-  progress bar, the recorded losses and a line printed every few epochs (lessons 03–07
-  and 10, which teach the loop itself, write it out);
-- ``train(...)`` / ``train_batches(...)``: that loop around a lesson's ``train_step``, in
-  full-batch and in mini-batch training (the later lessons);
-- ``argmax_accuracy`` / ``threshold_accuracy``: the course's two test loops;
-- ``mnist_loaders``, ``split_rows``: data preparation;
-- ``plot_losses``, ``plot_accuracy``, ``say_accuracy``, ``mnist_result``: what the
-  lessons plot, print and return;
+- ``plot_losses``, ``plot_accuracy``: what the lessons plot (with --plot);
+- ``epoch_means``, ``mnist_result``: what they return;
 - ``draw_backward`` / ``first_samples``: --graph for a lesson's model, on a few samples.
 """
-from . import data, graphs
+from . import graphs
 
 
-# -- the training loop ---------------------------------------------------------------------
-def loss_line(epoch, loss):
-    """``0 0.693147``: the epoch and its loss, as the course prints them."""
-    return f"{epoch} {loss:.6f}"
-
-
-def mean_loss_line(epoch, loss):
-    """``epoch 1: mean loss 0.2958``: an epoch (counted from 1) and its mean batch loss."""
-    return (f"epoch {epoch + 1}: mean loss {loss:.4f}",
-            f"第 {epoch + 1} 轮：平均损失 {loss:.4f}")
-
-
-class History:
-    """``for epoch in History(opts, say, 100):`` the course's ``for epoch in range(100):``
-    with a progress bar, the loss history and a printed line (the course prints by hand;
-    torch has no counterpart).
-
-    Inside the loop the lesson calls ``history.record(loss)`` once per step: once an epoch
-    in full-batch training, once a mini-batch otherwise. After each epoch the mean of its
-    steps' losses joins ``epoch_losses`` and shows on the bar; with ``every``,
-    ``line(epoch, mean)`` (a string or an ``(en, zh)`` pair) is printed every ``every``
-    epochs, and after the last epoch too unless ``last=False``."""
-
-    def __init__(self, opts, say, epochs, every=None, line=None, last=True, desc="epochs"):
-        self.opts, self.say, self.epochs = opts, say, epochs
-        self.every, self.line, self.last, self.desc = every, line or loss_line, last, desc
-        self.losses = []          # one per record(): per epoch or per mini-batch
-        self.epoch_losses = []    # each epoch's mean
-
-    def __iter__(self):
-        bar = self.opts.epochs(self.epochs, self.desc)
-        for epoch in bar:
-            start = len(self.losses)
-            yield epoch
-            steps = self.losses[start:]
-            if not steps:         # nothing recorded this epoch: nothing to average or print
-                continue
-            self.epoch_losses.append(sum(steps) / len(steps))
-            bar.set_postfix(loss=self.epoch_losses[-1])
-            if self.shows(epoch):
-                line = self.line(epoch, self.epoch_losses[-1])
-                self.say.result(*((line,) if isinstance(line, str) else line))
-
-    def shows(self, epoch):
-        """Whether this epoch's line is printed (every ``every`` epochs, and the last)."""
-        return bool(self.every) and (epoch % self.every == 0
-                                     or (self.last and epoch == self.epochs - 1))
-
-    def record(self, loss):
-        """Keep a step's loss (``loss.item()``)."""
-        self.losses.append(loss.item())
-
-
-def train(opts, say, epochs, train_step, every=None, line=None, last=True, desc="epochs"):
-    """Full-batch training: ``train_step()`` — the lesson's forward, loss, zero_grad,
-    backward and step; it returns the loss — once an epoch, ``epochs`` times (printing as
-    ``History`` does). Returns the losses, one per epoch."""
-    history = History(opts, say, epochs, every, line, last, desc)
-    for epoch in history:
-        history.record(train_step())
-    return history.losses
-
-
-def train_batches(opts, say, epochs, loader, train_step, device, every=None,
-                  line=mean_loss_line):
-    """Mini-batch training: each epoch, ``train_step(x, y)`` for every batch of ``loader``
-    (moved to ``device``); it returns the batch's loss. Returns ``(losses,
-    epoch_losses)``: one per mini-batch, and each epoch's mean."""
-    history = History(opts, say, epochs, every, line)
-    for epoch in history:
-        for (x, y) in loader:
-            x, y = x.to(device), y.to(device)
-            history.record(train_step(x, y))
-    return history.losses, history.epoch_losses
-
-
-# -- testing -------------------------------------------------------------------------------
-def argmax_accuracy(torch, model, batches, device):
-    """Percent of the samples whose largest output sits at the label's index: the course's
-    ``_, predicted = torch.max(outputs.data, dim=1)`` under ``torch.no_grad()``.
-    ``batches``: a DataLoader of (inputs, class indices)."""
-    def correct_in(Pred, y):
-        _, predicted = torch.max(Pred.data, dim=1)
-        return torch.sum((predicted == y)).item()
-    return _accuracy(torch, model, batches, device, correct_in)
-
-
-def threshold_accuracy(torch, model, batches, device):
-    """Percent of the samples whose outputs, set to 1 where >= 0.5 and to 0 elsewhere (the
-    course's ``Pred[Pred >= 0.5] = 1``), all equal the label. ``batches``: a DataLoader,
-    or ``[(X, Y)]`` for the whole set in one pass."""
-    def correct_in(Pred, y):
-        Pred[Pred >= 0.5] = 1
-        Pred[Pred < 0.5] = 0
-        return torch.sum((Pred == y).all(1)).item()
-    return _accuracy(torch, model, batches, device, correct_in)
-
-
-def _accuracy(torch, model, batches, device, correct_in):
-    correct = 0
-    total = 0
-    with torch.no_grad():
-        for (x, y) in batches:
-            x, y = x.to(device), y.to(device)
-            correct += correct_in(model(x), y)
-            total += y.size(0)
-    return 100 * correct / total
-
-
-# -- data ----------------------------------------------------------------------------------
-def split_rows(table, train_share=0.7):
-    """The course's split of a shuffled table: the first ``int(len * 0.7)`` rows for
-    training, the rest for testing. Returns ``(train_Data, test_Data)``."""
-    train_size = int(len(table) * train_share)
-    return table[:train_size, :], table[train_size:, :]
-
-
-def mnist_loaders(torch, opts, batch_size, quick_limit=640):
-    """The shipped MNIST sample, normalised, as the course's two loaders of
-    ``batch_size``: the training batches shuffled, the test batches in order. With
-    --quick, ``quick_limit`` training digits (a class-balanced subset)."""
-    limit = quick_limit if opts.quick else None
-    x_train, y_train, x_test, y_test = data.mnist_tensors(torch, "cpu", limit=limit)
-    TensorDataset = torch.utils.data.TensorDataset
-    train_loader = opts.loader(TensorDataset(x_train, y_train), shuffle=True,
-                               batch_size=batch_size)
-    test_loader = opts.loader(TensorDataset(x_test, y_test), shuffle=False,
-                              batch_size=batch_size)
-    return train_loader, test_loader
-
-
-# -- plots, printed lines, results ---------------------------------------------------------
+# -- plots and results ---------------------------------------------------------------------
 def plot_losses(opts, filename, losses, what="loss curve", **options):
     """With --plot, the loss curve (``viz.plots.loss_curve``; ``losses`` a list, or a dict
     of named lists) as a PNG in --out."""
@@ -168,14 +32,15 @@ def _plot(opts, plot_name, filename, values, what, **options):
         opts.save_plot(getattr(plots, plot_name), filename, values, what=what, **options)
 
 
-def say_accuracy(say, accuracy):
-    """``test accuracy: 92.10 %``."""
-    say.result(f"test accuracy: {accuracy:.2f} %", f"测试集精准度: {accuracy:.2f} %")
+def epoch_means(losses, steps):
+    """Each epoch's mean of ``losses`` recorded ``steps`` to an epoch (one per mini-batch)."""
+    return [sum(losses[i:i + steps]) / steps for i in range(0, len(losses), steps)]
 
 
-def mnist_result(accuracy, losses, epoch_losses, epochs, **extra):
+def mnist_result(accuracy, losses, steps, epochs, **extra):
     """The result of an MNIST-sample lesson (15, 16): accuracy, the losses per epoch and
-    per mini-batch, and the one-line summary."""
+    per mini-batch (``losses``, ``steps`` to an epoch), and the one-line summary."""
+    epoch_losses = epoch_means(losses, steps)
     return dict({"metrics": {"test accuracy": accuracy, "last epoch loss": epoch_losses[-1]},
                  "losses": epoch_losses, "batch_losses": losses,
                  "summary": f"test accuracy {accuracy:.2f} % on the MNIST sample after "

@@ -2,15 +2,19 @@
 
 ``opts`` carries the command-line choices (quick, seed, step, graph, plot, out, lang) and:
 
-- ``opts.epochs(n)`` / ``opts.progress(iterable)``: a tqdm progress bar on stderr (off
-  when stderr is not a terminal, and in --quick), timed, so the runner can report seconds
-  per epoch;
+- ``opts.end_epoch(epoch, epochs, losses)``: the last line of a training loop's body
+  (the course has no such line; a reader may skip it): a tqdm progress bar on stderr (off
+  when stderr is not a terminal, and in --quick) showing the epoch's mean loss, the clock
+  behind the runner's seconds per epoch, and with ``every=`` a printed loss line;
+- ``opts.epochs(n)`` / ``opts.progress(iterable)``: the same bar around an iterable, for
+  the loops the course does not write (lessons 19-25);
 - ``opts.same(name, make)`` and ``opts.same_weights(model)``: in ``compare``, the first
   engine records random data and initial weights, the second receives copies of them
   (through NumPy), so both engines start from the same numbers. In a plain run they do
   nothing;
-- ``opts.loader(...)`` and ``opts.split(...)``: ``DataLoader(shuffle=True)`` and
-  ``random_split`` as the course writes them; in ``compare`` the shuffle order and the
+- ``opts.loader(...)`` and ``opts.split(...)``: ``DataLoader`` and ``random_split`` with
+  the course's arguments (a lesson writes ``DataLoader, random_split = opts.loader,
+  opts.split`` and then the course's lines); in ``compare`` the shuffle order and the
   split come from one NumPy stream that both engines share;
 - ``opts.output(name)``, ``opts.save_plot(...)``, ``opts.save_graph(...)``,
   ``opts.save_stepper(...)``, ``opts.save_backward(...)`` (the graph and the stepper
@@ -24,6 +28,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from .narration import Narrator
 
 try:
     from tqdm import tqdm
@@ -45,14 +51,11 @@ class Shared:
 
 
 class Progress:
-    """A timed iterable with a tqdm bar; ``set_postfix(loss=...)`` shows the running loss."""
+    """A timed iterable; ``bar`` is a tqdm over it (or None: no bar), and
+    ``set_postfix(loss=...)`` shows the running loss on it."""
 
-    def __init__(self, iterable, total, desc, unit, enabled):
-        self.iterable, self.total = iterable, total
-        self.bar = None
-        if enabled and tqdm is not None:
-            self.bar = tqdm(iterable, total=total, desc=desc, unit=unit, file=sys.stderr,
-                            dynamic_ncols=True, leave=False)
+    def __init__(self, iterable, total, bar=None):
+        self.iterable, self.total, self.bar = iterable, total, bar
         self.seconds, self.count = 0.0, 0
 
     def __iter__(self):
@@ -68,9 +71,42 @@ class Progress:
         return self.total
 
     def set_postfix(self, **values):
-        if self.bar is not None:
-            self.bar.set_postfix({k: (f"{v:.4f}" if isinstance(v, float) else v)
-                                  for k, v in values.items()}, refresh=False)
+        _postfix(self.bar, values)
+
+
+class EpochClock:
+    """One training loop as ``opts.end_epoch`` sees it: its bar (or None), when each epoch
+    ended, and how many of the loop's losses it has already averaged. ``seconds / count``
+    is the time per epoch: between the first and the last epoch's end (the first epoch's
+    start is not seen), or, after a single epoch, since ``started``: when the model got its
+    weights (``opts.same_weights``), or else when the lesson began."""
+
+    def __init__(self, bar, started):
+        self.bar, self.started = bar, started
+        self.ends = []
+        self.averaged = 0
+
+    @property
+    def count(self):
+        return max(len(self.ends) - 1, 1) if self.ends else 0
+
+    @property
+    def seconds(self):
+        if not self.ends:
+            return 0.0
+        return self.ends[-1] - (self.ends[0] if len(self.ends) > 1 else self.started)
+
+
+def mean_loss_line(epoch, loss):
+    """``epoch 1: mean loss 0.2958``: an epoch (counted from 1) and its mean batch loss."""
+    return (f"epoch {epoch + 1}: mean loss {loss:.4f}",
+            f"第 {epoch + 1} 轮：平均损失 {loss:.4f}")
+
+
+def _postfix(bar, values):
+    if bar is not None:
+        bar.set_postfix({k: (f"{v:.4f}" if isinstance(v, float) else v)
+                         for k, v in values.items()}, refresh=False)
 
 
 class SharedOrder:
@@ -93,7 +129,7 @@ class LessonContext:
 
     def __init__(self, engine_name="edu", device="cpu", quick=False, seed=0, step=False,
                  graph=False, plot=False, out="out", lang="en", shared=None,
-                 show_progress=None):
+                 show_progress=None, say=None):
         self.engine_name, self.device = engine_name, device
         self.quick, self.seed, self.step = quick, seed, step
         self.graph, self.plot, self.lang = graph, plot, lang
@@ -102,14 +138,46 @@ class LessonContext:
         if show_progress is None:
             show_progress = _is_tty(sys.stderr) and not quick and not step
         self.show_progress = show_progress
+        self.say = say if say is not None else Narrator(lang=lang)   # end_epoch's lines
         self.files = []          # (what, path) of every file written
-        self.timer = None        # the epoch Progress, for seconds per epoch
+        self.timer = None        # the first loop's clock, for seconds per epoch
+        self.started = time.perf_counter()   # the lesson's start, then same_weights'
+        self._loop = None        # the training loop end_epoch is in
         self._streams = 0
 
     # -- progress --------------------------------------------------------------------------
+    def end_epoch(self, epoch, epochs, losses=None, every=None, line=None, desc="epochs"):
+        """The last line in the body of the course's ``for epoch in range(epochs):``.
+        Plumbing, not the course: it moves the progress bar, shows on it the mean of the
+        losses this epoch appended to ``losses`` (the loop's list, empty before it), and
+        times the epochs. With ``every``: ``line(epoch, mean)`` (a string or an ``(en,
+        zh)`` pair; default ``mean_loss_line``) is printed every ``every`` epochs and
+        after the last. ``desc`` names the bar."""
+        if epoch == 0 or self._loop is None:
+            bar = self._bar(None, epochs, desc, "epoch", leave=True)
+            self._loop = EpochClock(bar, self.started)
+            if self.timer is None:
+                self.timer = self._loop
+        loop = self._loop
+        loop.ends.append(time.perf_counter())
+        new = list(losses[loop.averaged:]) if losses is not None else []
+        if new:
+            loop.averaged = len(losses)
+            mean = sum(new) / len(new)
+            _postfix(loop.bar, {"loss": mean})
+            if every and (epoch % every == 0 or epoch == epochs - 1):
+                text = (line or mean_loss_line)(epoch, mean)
+                self.say.result(*((text,) if isinstance(text, str) else text))
+        if loop.bar is not None:
+            loop.bar.update(1)
+        if epoch == epochs - 1:
+            if loop.bar is not None:
+                loop.bar.close()
+            self._loop = None
+
     def epochs(self, n, desc="epochs"):
         """``for epoch in opts.epochs(100):`` a timed range with a progress bar."""
-        bar = Progress(range(n), n, desc, "epoch", self.show_progress)
+        bar = Progress(range(n), n, self._bar(range(n), n, desc, "epoch", leave=True))
         if self.timer is None:
             self.timer = bar
         return bar
@@ -118,7 +186,16 @@ class LessonContext:
         """A progress bar over any iterable (batches, steps)."""
         if total is None and hasattr(iterable, "__len__"):
             total = len(iterable)
-        return Progress(iterable, total, desc, unit, self.show_progress)
+        return Progress(iterable, total, self._bar(iterable, total, desc, unit))
+
+    def _bar(self, iterable, total, desc, unit, leave=False):
+        """A tqdm bar on stderr (over ``iterable``, or updated by hand when None), or None
+        when bars are off. A terminal's bar is cleared when done, whatever ``leave`` says
+        (a notebook keeps its epoch bars)."""
+        if not self.show_progress or tqdm is None:
+            return None
+        return tqdm(iterable, total=total, desc=desc, unit=unit, file=sys.stderr,
+                    dynamic_ncols=True, leave=False)
 
     # -- the same numbers on both engines (compare) -----------------------------------------
     def same(self, name, make):
@@ -133,7 +210,9 @@ class LessonContext:
         return self._from_numpy(self.shared.values[name])
 
     def same_weights(self, model, name="initial weights"):
-        """In compare, give ``model`` the initial weights the first engine drew."""
+        """In compare, give ``model`` the initial weights the first engine drew. (Training
+        starts about now: a one-epoch loop's time is counted from here.)"""
+        self.started = time.perf_counter()
         if self.shared is None:
             return model
         if self.shared.recording:

@@ -13,13 +13,13 @@ or, in any notebook, ``run_lesson(5, engine="torch")`` with the lesson module's 
 In a notebook ``say(...)`` prints every step (no pause), ``say.frames(frames)`` shows the
 backward pass one node per click (``viz.step_through``), ``opts.save_graph`` shows the
 graph as SVG, ``opts.save_stepper`` the player and its static view, the plots show
-themselves (``viz.plots``), and ``opts.epochs`` / ``opts.progress`` draw tqdm.auto bars.
-The files are written to ``out`` as on the command line.
+themselves (``viz.plots``), and ``opts.end_epoch`` / ``opts.epochs`` / ``opts.progress``
+draw tqdm.auto bars. The files are written to ``out`` as on the command line.
 """
 import sys
 import warnings
 
-from .context import LessonContext, Progress
+from .context import LessonContext
 from .engines import get_engine, resolve_device
 from .graphs import nothing_to_draw
 from .narration import Narrator
@@ -40,15 +40,6 @@ def _bar_class():
         warnings.simplefilter("ignore")
         from tqdm.auto import tqdm
     return tqdm
-
-
-class NotebookProgress(Progress):
-    """``Progress`` with a tqdm.auto bar."""
-
-    def __init__(self, iterable, total, desc, unit, enabled, leave=False):
-        super().__init__(iterable, total, desc, unit, False)
-        if enabled:
-            self.bar = _bar_class()(iterable, total=total, desc=desc, unit=unit, leave=leave)
 
 
 class NotebookNarrator(Narrator):
@@ -73,20 +64,10 @@ class NotebookNarrator(Narrator):
 class NotebookContext(LessonContext):
     """``opts`` in a notebook: tqdm.auto bars; the graph and the step-through also shown."""
 
-    def __init__(self, *args, say=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.say = say
-
-    def epochs(self, n, desc="epochs"):
-        bar = NotebookProgress(range(n), n, desc, "epoch", self.show_progress, leave=True)
-        if self.timer is None:
-            self.timer = bar
-        return bar
-
-    def progress(self, iterable, desc="", total=None, unit="it"):
-        if total is None and hasattr(iterable, "__len__"):
-            total = len(iterable)
-        return NotebookProgress(iterable, total, desc, unit, self.show_progress)
+    def _bar(self, iterable, total, desc, unit, leave=False):
+        if not self.show_progress:
+            return None
+        return _bar_class()(iterable, total=total, desc=desc, unit=unit, leave=leave)
 
     def save_graph(self, tensor, stem, **draw_options):
         path = super().save_graph(tensor, stem, **draw_options)

@@ -5,7 +5,8 @@ import numpy as np
 
 def run(torch, device, say, opts):
     torch.manual_seed(opts.seed)
-    Dataset, DataLoader = torch.utils.data.Dataset, torch.utils.data.DataLoader
+    Dataset = torch.utils.data.Dataset
+    DataLoader = opts.loader   # torch's DataLoader (in compare: one shuffle order for both)
 
     say("A tensor is an array of numbers with a shape, a dtype and a device. "
         "We make one from a Python list.",
@@ -64,7 +65,7 @@ def run(torch, device, say, opts):
         def __getitem__(self, idx):
             return self.data[idx]
 
-    dataloader = opts.loader(MyDataset(), batch_size=2, shuffle=True)
+    dataloader = DataLoader(MyDataset(), batch_size=2, shuffle=True)
     epochs = []
     for epoch in range(2):
         batches = [batch for batch in dataloader]

@@ -33,23 +33,22 @@ def run(torch, device, say, opts):
         "as w grows, so w grows.",
         zh="每一轮：计算全部样本的 cost 和梯度，然后沿梯度的反方向走一步：w = w - alpha * 梯度。"
            "导数为负说明 w 增大时 cost 减小，所以 w 增大。")
-    epochs = 100
-    history = common.History(
-        opts, say, epochs, every=10,
-        line=lambda epoch, cost_val: f"Epoch: {epoch} w= {w.item():.5f} loss= {cost_val:.6f}")
-    for epoch in history:
+    cost_lst = []
+    for epoch in range(100):
         cost_val = cost(x_data, y_data)
         grad_val = gradient(x_data, y_data)
         w = w - alpha * grad_val
-        history.record(cost_val)
-    cost_list = history.losses
+        cost_lst.append(cost_val.item())
+        if epoch % 10 == 0 or epoch == 99:   # the course prints every epoch
+            say.result(f"Epoch: {epoch} w= {w.item():.5f} loss= {cost_val.item():.6f}")
+        opts.end_epoch(epoch, 100, cost_lst)
     after = forward(4.0).item()
     say("The cost has to fall and level off (converge). If it grows instead, the "
         "learning rate is too large: lower it.",
         zh="训练的结果一定是收敛的；如果发散了，说明学习率大了，降低一点学习率。")
     say.result(f"Predict (after training) 4 {after:.5f}")
-    common.plot_losses(opts, "l03_cost.png", cost_list, ylabel="cost", what="cost curve")
+    common.plot_losses(opts, "l03_cost.png", cost_lst, ylabel="cost", what="cost curve")
     return {"metrics": {"w": w.item(), "predict(4)": after},
-            "losses": cost_list,
+            "losses": cost_lst,
             "summary": f"w = {w.item():.5f}, predict(4) = {after:.5f}",
             "summary_zh": f"w = {w.item():.5f}，predict(4) = {after:.5f}"}

@@ -27,18 +27,18 @@ def run(torch, device, say, opts):
         zh="随机梯度下降：每次只拿一个样本求梯度并立即更新 w，每一轮更新三次。"
            "cost 是所有样本，随机是 N 个数据里选一个。")
     say.result(f"Predict (before training) 4 {forward(4.0).item():g}")
-    history = common.History(
-        opts, say, 100, every=10,
-        line=lambda epoch, l: f"progress: {epoch} w= {w.item():.5f} loss= {l:.6f}")
-    for epoch in history:
+    losses = []
+    for epoch in range(100):
         for x, y in zip(x_data, y_data):
             grad = gradient(x, y)          # the gradient of this one sample
             w = w - alpha * grad
-            if epoch == 0:
+            if epoch == 0:                 # the course prints every sample of every epoch
                 say.result(f"\tgrad:  {x.item():g} {y.item():g} {grad.item():.5f}")
             l = loss(x, y)
-        history.record(l)
-    losses = history.losses
+        losses.append(l.item())
+        if epoch % 10 == 0 or epoch == 99:   # the course prints every epoch
+            say.result(f"progress: {epoch} w= {w.item():.5f} loss= {l.item():.6f}")
+        opts.end_epoch(epoch, 100, losses)
     say("Batch and stochastic are the two ends: all samples at once, or one by one. "
         "Mini-batches (a few samples per step) are the compromise between speed and "
         "noise that the later lessons use.",

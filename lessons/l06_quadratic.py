@@ -46,13 +46,12 @@ def run(torch, device, say, opts):
         "gradient (on .data) and its gradient is zeroed.",
         zh="每个样本：前馈计算 loss，l.backward() 反馈求梯度，然后用梯度更新每个参数（对 .data 操作），"
            "再把梯度清零。")
-    history = common.History(opts, say, 100, every=20,
-                             line=lambda epoch, l: f"Epoch: {epoch} {l:.6f}")
-    for epoch in history:
+    losses = []
+    for epoch in range(100):
         for x, y in zip(x_data, y_data):
             l = loss(x, y)
             l.backward()
-            if history.shows(epoch):
+            if epoch % 20 == 0 or epoch == 99:   # the course prints every epoch
                 say.result(f"\tgrad: {x} {y} {w1.grad.item()} {w2.grad.item()} "
                            f"{b.grad.item()}")
             w1.data = w1.data - alpha * w1.grad.data
@@ -61,8 +60,10 @@ def run(torch, device, say, opts):
             w1.grad.data.zero_()
             w2.grad.data.zero_()
             b.grad.data.zero_()
-        history.record(l)
-    losses = history.losses
+        losses.append(l.item())
+        if epoch % 20 == 0 or epoch == 99:
+            say.result(f"Epoch: {epoch} {l.item():.6f}")
+        opts.end_epoch(epoch, 100, losses)
     predict = forward(4).item()
     say.result(f"predict (after training) 4 {predict:.4f}")
     say("About 8.5, not 8: the data come from a straight line and the model is a "

@@ -51,16 +51,19 @@ def run(torch, device, say, opts):
         zh="4. 训练过程：前馈算 y_pred，算损失，optimizer.zero_grad() 梯度清零（.backward() "
            "计算的梯度会累加），loss.backward() 反向传播，optimizer.step() 更新所有参数。")
     x_test = torch.Tensor([[4.0]]).to(device)
-    epochs = 1000
     at_100 = None
-    history = common.History(opts, say, epochs, every=100, last=False)
-    for epoch in history:
+    losses = []
+    for epoch in range(1000):
         y_pred = model(x_data)
         loss = criterion(y_pred, y_data)
-        history.record(loss)
+        losses.append(loss.item())
+        if epoch % 100 == 0:   # the course prints every epoch
+            say.result(f"{epoch} {loss.item():.6f}")
+
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+        opts.end_epoch(epoch, 1000, losses)
         if epoch + 1 == 100:
             at_100 = report(say, model, x_test, "after 100 epochs", "训练 100 次后")
             say("After 100 epochs predict(4) is still some way from 8: not converged yet. "
@@ -70,7 +73,6 @@ def run(torch, device, say, opts):
     say("Besides the convergence on the training set, watch the test set too, to catch "
         "over-fitting.",
         zh="注意除了观察训练集上的收敛，也要观察测试集上的好坏，防止过拟合。")
-    losses = history.losses
     common.plot_losses(opts, "l07_loss.png", losses, logy=True)
     return {"metrics": {"w": w, "b": b, "predict(4)": predict,
                         "predict(4) after 100": at_100[2]},

@@ -5,7 +5,7 @@ linear output goes through the sigmoid, which maps any number into (0, 1) — th
 probability of passing — and the loss is the binary cross-entropy."""
 import numpy as np
 
-from . import common, graphs
+from . import graphs
 
 
 def run(torch, device, say, opts):
@@ -47,15 +47,18 @@ def run(torch, device, say, opts):
         zh="训练 1000 次：与线性回归相同的步骤——前馈、算损失、梯度清零、反向传播、更新。"
            "变化的只有模型里的 sigmoid 和损失函数。")
 
-    def train_step():
+    losses = []
+    for epoch in range(1000):
         y_pred = model(x_data)
         loss = criterion(y_pred, y_data)
+        losses.append(loss.item())
+        if epoch % 100 == 0:   # the course prints every epoch
+            say.result(f"{epoch} {loss.item():.6f}")
+
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        return loss
-
-    losses = common.train(opts, say, 1000, train_step, every=100, last=False)
+        opts.end_epoch(epoch, 1000, losses)
 
     say("Test: 200 points from 0 to 10 hours, x_t = torch.Tensor(x).view((200, 1)). The "
         "probability crosses 0.5 where w*x + b = 0, at x = -b / w.",

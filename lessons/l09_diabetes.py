@@ -57,17 +57,20 @@ def run(torch, device, say, opts):
     say("4. Training: every epoch is one forward and one backward pass over all 759 "
         "samples. With lr 0.01 the loss falls slowly.",
         zh="4. 训练：每一轮用全部 759 个样本做一次前馈和一次反馈。学习率 0.01 时损失下降得很慢。")
-    epochs = 100
-
-    def train_step():
+    losses = []
+    for epoch in range(100):
+        # forward
         y_pred = model(x_data)
         loss = criterion(y_pred, y_data)
+        losses.append(loss.item())
+        if epoch % 10 == 0 or epoch == 99:   # the course prints every epoch
+            say.result(f"{epoch} {loss.item():.6f}")
+        # backward
         optimizer.zero_grad()
         loss.backward()
+        # update
         optimizer.step()
-        return loss
-
-    losses = common.train(opts, say, epochs, train_step, every=10)
+        opts.end_epoch(epoch, 100, losses)
     with torch.no_grad():
         accuracy = ((model(x_data) >= 0.5).float() == y_data).float().mean().item()
     say("To try another activation, change only self.sigmoid (nn.ReLU(), nn.Tanh(), ...); "
@@ -78,7 +81,7 @@ def run(torch, device, say, opts):
     return {"metrics": {"first loss": losses[0], "last loss": losses[-1],
                         "share of 1 labels": ones, "train accuracy": accuracy},
             "losses": losses,
-            "summary": f"BCE loss {losses[0]:.3f} -> {losses[-1]:.3f} in {epochs} epochs; "
+            "summary": f"BCE loss {losses[0]:.3f} -> {losses[-1]:.3f} in {len(losses)} epochs; "
                        f"{100 * ones:.0f} % of labels are 1",
-            "summary_zh": f"BCE 损失 {epochs} 轮内从 {losses[0]:.3f} 降到 {losses[-1]:.3f}；"
+            "summary_zh": f"BCE 损失 {len(losses)} 轮内从 {losses[0]:.3f} 降到 {losses[-1]:.3f}；"
                           f"{100 * ones:.0f} % 的标签为 1"}

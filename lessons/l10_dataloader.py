@@ -5,12 +5,14 @@ samples there are and how to read one; a ``DataLoader`` shuffles them and serves
 batches of 32. One epoch = every sample once; one iteration = one batch."""
 import numpy as np
 
-from . import common, data
+from . import common
+from .data import diabetes_path
 
 
 def run(torch, device, say, opts):
     nn = torch.nn
     Dataset = torch.utils.data.Dataset
+    DataLoader = opts.loader   # torch's DataLoader (in compare: one shuffle order for both)
     torch.manual_seed(opts.seed)
     say("Terms: an epoch is one forward and backward pass of ALL training samples; the "
         "batch size is the number of samples in one pass; iterations = passes per epoch.",
@@ -35,14 +37,14 @@ def run(torch, device, say, opts):
         def __len__(self):
             return self.len
 
-    dataset = DiabetesDataset(data.diabetes_path())
+    dataset = DiabetesDataset(diabetes_path())
     say("DataLoader(dataset=dataset, batch_size=32, shuffle=True): shuffle mixes the order, "
         "the loader groups it. (On Windows, worker processes need the training code under "
         "if __name__ == '__main__':, the course explains; here num_workers=0.)",
         zh="DataLoader(dataset=dataset, batch_size=32, shuffle=True)：Shuffle 是打乱顺序，Loader 是分组。"
            "（Windows 下多进程用 spawn 而不是 fork，所以训练代码要包在 if __name__ == '__main__': 里；"
            "这里 num_workers=0。）")
-    train_loader = opts.loader(dataset, batch_size=32, shuffle=True)
+    train_loader = DataLoader(dataset=dataset, batch_size=32, shuffle=True, num_workers=0)
     n_batches = len(train_loader)
     seen_once = every_sample_once(torch, train_loader, dataset)
     say.result(f"{len(dataset)} samples, batch_size 32: {n_batches} iterations per epoch; "
@@ -72,22 +74,25 @@ def run(torch, device, say, opts):
         "inner iteration is one mini-batch step: forward, backward, update.",
         zh="训练循环有两层：外层是 epoch，内层每次迭代执行一个 mini-batch：前馈、反馈、更新。")
     epochs = 10 if opts.quick else 100
-    history = common.History(
-        opts, say, epochs, every=10,
-        line=lambda epoch, loss: (
-            f"epoch {epoch}: mean loss {loss:.6f} over {n_batches} batches",
-            f"第 {epoch} 轮：{n_batches} 个批次的平均损失 {loss:.6f}"))
-    for epoch in history:
-        for i, batch in enumerate(train_loader, 0):
-            inputs, labels = batch
+    losses = []
+    for epoch in range(epochs):
+        for i, data in enumerate(train_loader, 0):
+            # 1. the mini-batch
+            inputs, labels = data
             inputs, labels = inputs.to(device), labels.to(device)
+            # 2. forward
             y_pred = model(inputs)
             loss = criterion(y_pred, labels)
-            history.record(loss)
+            losses.append(loss.item())   # the course prints it: print(epoch, i, loss.item())
+            # 3. backward
             optimizer.zero_grad()
             loss.backward()
+            # 4. update
             optimizer.step()
-    losses, epoch_losses = history.losses, history.epoch_losses
+        opts.end_epoch(epoch, epochs, losses, every=10, line=lambda epoch, loss: (
+            f"epoch {epoch}: mean loss {loss:.6f} over {n_batches} batches",
+            f"第 {epoch} 轮：{n_batches} 个批次的平均损失 {loss:.6f}"))
+    epoch_losses = common.epoch_means(losses, n_batches)
     say(f"{epochs} epochs of {n_batches} mini-batches made {epochs * n_batches} updates; "
         f"lesson 09 made one update per epoch. More, noisier steps: the loss falls faster "
         f"per epoch.",

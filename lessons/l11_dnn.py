@@ -30,7 +30,9 @@ def run(torch, device, say, opts):
         return Data[torch.randperm(Data.size(0)), :]   # shuffle the samples
 
     Data = opts.same("data", make_data).to(device)
-    train_Data, test_Data = common.split_rows(Data, 0.7)
+    train_size = int(len(Data) * 0.7)
+    train_Data = Data[:train_size, :]
+    test_Data = Data[train_size:, :]
     shares = Data[:, 3:].mean(dim=0).tolist()
     say.result(f"Data {tuple(Data.shape)} -> train {tuple(train_Data.shape)}, test "
                f"{tuple(test_Data.shape)}; class shares {shares[0]:.3f} / {shares[1]:.3f} / "
@@ -76,21 +78,20 @@ def run(torch, device, say, opts):
     learning_rate = 0.01
     optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
     epochs = 100 if opts.quick else 1000
+    losses = []
     X = train_Data[:, :3]
     Y = train_Data[:, -3:]
     if opts.graph:
         common.draw_backward(say, opts, model, loss_fn, X[:4], Y[:4], "l11_dnn",
                              depth=common.LAYERS)
-
-    def train_step():
+    for epoch in range(epochs):
         Pred = model(X)
         loss = loss_fn(Pred, Y)
+        losses.append(loss.item())
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        return loss
-
-    losses = common.train(opts, say, epochs, train_step)
+        opts.end_epoch(epoch, epochs, losses)
     say.result(f"loss {losses[0]:.4f} -> {losses[-1]:.4f} in {epochs} epochs",
                f"损失 {epochs} 轮内从 {losses[0]:.4f} 降到 {losses[-1]:.4f}")
 

@@ -15,8 +15,10 @@ def run(torch, device, say, opts):
            "前 70% 为训练集，其余为测试集。")
     arr = data.diabetes()
     ts = torch.tensor(arr).to(device)
+    train_size = int(len(ts) * 0.7)
     ts = opts.same("shuffled data", lambda: ts[torch.randperm(ts.size(0)), :])
-    train_Data, test_Data = common.split_rows(ts, 0.7)
+    train_Data = ts[:train_size, :]
+    test_Data = ts[train_size:, :]
     say.result(f"train {tuple(train_Data.shape)}, test {tuple(test_Data.shape)}",
                f"训练集 {tuple(train_Data.shape)}，测试集 {tuple(test_Data.shape)}")
 
@@ -49,28 +51,33 @@ def run(torch, device, say, opts):
         zh="批量梯度下降（BGD）：每次前向传播都用全部训练样本，每个 epoch 更新一次——"
            "曲线平滑，但每一步都要计算整个数据集。")
     epochs = 200 if opts.quick else 5000
+    losses = []
     X = train_Data[:, :-1]
     Y = train_Data[:, -1].reshape((-1, 1))
-
-    def train_step():
+    for epoch in range(epochs):
         Pred = model(X)
         loss = loss_fn(Pred, Y)
+        losses.append(loss.item())
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        return loss
-
-    losses = common.train(opts, say, epochs, train_step)
+        opts.end_epoch(epoch, epochs, losses)
     say.result(f"loss {losses[0]:.4f} -> {losses[-1]:.4f} in {epochs} epochs",
                f"损失 {epochs} 轮内从 {losses[0]:.4f} 降到 {losses[-1]:.4f}")
 
     say("Testing: predictions >= 0.5 become 1, the others 0; a sample is right when it "
         "equals the label.",
         zh="测试网络：预测值 >= 0.5 置为 1，< 0.5 置为 0，与真实标签相同即预测正确。")
-    X_test = test_Data[:, :-1]
-    Y_test = test_Data[:, -1].reshape((-1, 1))
-    accuracy = common.threshold_accuracy(torch, model, [(X_test, Y_test)], device)
-    common.say_accuracy(say, accuracy)
+    X = test_Data[:, :-1]
+    Y = test_Data[:, -1].reshape((-1, 1))
+    with torch.no_grad():
+        Pred = model(X)
+        Pred[Pred >= 0.5] = 1
+        Pred[Pred < 0.5] = 0
+        correct = torch.sum((Pred == Y).all(1)).item()
+        total = Y.size(0)
+        accuracy = 100 * correct / total
+        say.result(f"test accuracy: {accuracy:.2f} %", f"测试集精准度: {accuracy:.2f} %")
     common.plot_losses(opts, "l12_loss.png", losses)
     return {"metrics": {"test accuracy": accuracy, "last loss": losses[-1]},
             "losses": losses,

@@ -6,12 +6,14 @@ training: a ``Dataset`` wraps the table, ``random_split`` cuts it 70/30, and a
 mini-batch is noisy, because each batch sees only part of the data."""
 import numpy as np
 
-from . import common, data
+from . import common
+from .data import diabetes_path
 
 
 def run(torch, device, say, opts):
     nn = torch.nn
     Dataset = torch.utils.data.Dataset
+    DataLoader, random_split = opts.loader, opts.split   # compare: one order for both engines
     torch.manual_seed(opts.seed)
     say("Mini-batch training needs three utilities: Dataset wraps the data, random_split "
         "divides it into training and test sets, DataLoader serves the batches.",
@@ -32,12 +34,12 @@ def run(torch, device, say, opts):
         def __len__(self):
             return self.len
 
-    Data = MyData(data.diabetes_path())
+    Data = MyData(diabetes_path())
     train_size = int(len(Data) * 0.7)
     test_size = len(Data) - train_size
-    train_Data, test_Data = opts.split(Data, [train_size, test_size])
-    train_loader = opts.loader(train_Data, shuffle=True, batch_size=128)
-    test_loader = opts.loader(test_Data, shuffle=False, batch_size=64)
+    train_Data, test_Data = random_split(Data, [train_size, test_size])
+    train_loader = DataLoader(dataset=train_Data, shuffle=True, batch_size=128)
+    test_loader = DataLoader(dataset=test_Data, shuffle=False, batch_size=64)
     say.result(f"train {len(train_Data)} samples in {len(train_loader)} batches of <= 128; "
                f"test {len(test_Data)} samples",
                f"训练集 {len(train_Data)} 个样本，{len(train_loader)} 个批次（每批至多 128）；"
@@ -68,25 +70,36 @@ def run(torch, device, say, opts):
         zh="现在每个 epoch 更新多次，每个小批次一次。每个批次都记录损失：小批量时针对局部进行向前向后，"
            "所以出来的损失曲线上下跳动，不是平滑下降的。")
     epochs = 30 if opts.quick else 500
-
-    def train_step(x, y):
-        Pred = model(x)
-        loss = loss_fn(Pred, y)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        return loss
-
-    losses, epoch_losses = common.train_batches(opts, say, epochs, train_loader, train_step,
-                                                device)
+    losses = []
+    for epoch in range(epochs):
+        for (x, y) in train_loader:
+            x, y = x.to(device), y.to(device)
+            Pred = model(x)
+            loss = loss_fn(Pred, y)
+            losses.append(loss.item())
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        opts.end_epoch(epoch, epochs, losses)
+    epoch_losses = common.epoch_means(losses, len(train_loader))
     noise = float(np.std(np.diff(losses[-len(train_loader) * 10:])))
     say.result(f"{len(losses)} mini-batch steps; loss {losses[0]:.4f} -> {losses[-1]:.4f}; "
                f"batch-to-batch jitter (std) over the last 10 epochs {noise:.4f}",
                f"共 {len(losses)} 个小批量步；损失 {losses[0]:.4f} -> {losses[-1]:.4f}；"
                f"最后 10 个 epoch 批次间的抖动（标准差）{noise:.4f}")
 
-    accuracy = common.threshold_accuracy(torch, model, test_loader, device)
-    common.say_accuracy(say, accuracy)
+    correct = 0
+    total = 0
+    with torch.no_grad():
+        for (x, y) in test_loader:
+            x, y = x.to(device), y.to(device)
+            Pred = model(x)
+            Pred[Pred >= 0.5] = 1
+            Pred[Pred < 0.5] = 0
+            correct += torch.sum((Pred == y).all(1)).item()
+            total += y.size(0)
+    accuracy = 100 * correct / total
+    say.result(f"test accuracy: {accuracy:.2f} %", f"测试集精准度: {accuracy:.2f} %")
     common.plot_losses(opts, "l13_loss.png", losses, xlabel="mini-batch",
                        what="loss per mini-batch")
     return {"metrics": {"test accuracy": accuracy, "last epoch loss": epoch_losses[-1],

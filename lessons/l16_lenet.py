@@ -6,12 +6,15 @@ tanh - 10 outputs. SGD lr 0.9, batches of 256. The course trains 5 epochs on ful
 (97.94 %); on the shipped 5,000-digit sample the network gets the same number of steps,
 5 x 235 ≈ 1,175 steps ≈ 73 epochs of 16 batches."""
 from . import common
+from .data import mnist_tensors
 
 FULL_MNIST_STEPS = 5 * 235   # the course: 5 epochs of 235 batches of 256
 
 
 def run(torch, device, say, opts):
     nn = torch.nn
+    TensorDataset = torch.utils.data.TensorDataset
+    DataLoader = opts.loader   # torch's DataLoader (in compare: one shuffle order for both)
     torch.manual_seed(opts.seed)
     say("A convolution slides a small kernel over the image and sums the element-wise "
         "products; output size OH = (H + 2P - FH) / S + 1. Pooling takes one number per "
@@ -48,8 +51,13 @@ def run(torch, device, say, opts):
         shape_table.append(line)
         say.result(line)
 
-    train_loader, test_loader = common.mnist_loaders(torch, opts, batch_size=256,
-                                                     quick_limit=512)
+    # the shipped sample stands in for datasets.MNIST(root=..., train=True/False,
+    # download=True, transform=transform)
+    x_train, y_train, x_test, y_test = mnist_tensors(torch, limit=512 if opts.quick else None)
+    train_Data = TensorDataset(x_train, y_train)
+    test_Data = TensorDataset(x_test, y_test)
+    train_loader = DataLoader(train_Data, shuffle=True, batch_size=256)
+    test_loader = DataLoader(test_Data, shuffle=False, batch_size=256)
     epochs = 2 if opts.quick else round(FULL_MNIST_STEPS / len(train_loader))
     say("Training on the MNIST sample (4,000 digits) with the course's lr 0.9 and batch 256: "
         f"{epochs} epochs give the course's number of steps.",
@@ -59,22 +67,34 @@ def run(torch, device, say, opts):
     learning_rate = 0.9
     optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
     if opts.graph:
-        x, y = common.first_samples(torch, train_loader.dataset, 2, device)
+        x, y = common.first_samples(torch, train_Data, 2, device)
         common.draw_backward(say, opts, model, loss_fn, x, y, "l16_lenet",
                              depth=common.LAYERS)
 
-    def train_step(x, y):
-        Pred = model(x)
-        loss = loss_fn(Pred, y)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        return loss
+    losses = []
+    for epoch in range(epochs):
+        for (x, y) in train_loader:
+            x, y = x.to(device), y.to(device)
+            Pred = model(x)
+            loss = loss_fn(Pred, y)
+            losses.append(loss.item())
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        opts.end_epoch(epoch, epochs, losses, every=10)
 
-    losses, epoch_losses = common.train_batches(opts, say, epochs, train_loader, train_step,
-                                                device, every=10)
-    accuracy = common.argmax_accuracy(torch, model, test_loader, device)
-    common.say_accuracy(say, accuracy)
+    correct = 0
+    total = 0
+    with torch.no_grad():
+        for (x, y) in test_loader:
+            x, y = x.to(device), y.to(device)
+            Pred = model(x)
+            _, predicted = torch.max(Pred.data, dim=1)
+            correct += torch.sum((predicted == y)).item()
+            total += y.size(0)
+    accuracy = 100 * correct / total
+    say.result(f"test accuracy: {accuracy:.2f} %", f"测试集精准度: {accuracy:.2f} %")
     common.plot_losses(opts, "l16_loss.png", losses, xlabel="mini-batch",
                        what="loss per mini-batch")
-    return common.mnist_result(accuracy, losses, epoch_losses, epochs, shape_table=shape_table)
+    return common.mnist_result(accuracy, losses, len(train_loader), epochs,
+                               shape_table=shape_table)

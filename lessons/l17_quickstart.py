@@ -121,7 +121,7 @@ def run(torch, device, say, opts):
         zh=f"教程在 60,000 张图像上训练 5 轮，每轮 938 个批次。样本只有 {len(training_data)} 张"
            f"（{len(train_dataloader)} 个批次），所以这里给它相同的步数：{epochs} 轮（每 15 轮打印一次）。")
     test_losses, accuracies = [], []
-    for t in opts.epochs(epochs):
+    for t in range(epochs):
         shown = t % 15 == 0 or t == epochs - 1
         if shown:
             say.result(f"Epoch {t+1}\n-------------------------------")
@@ -129,6 +129,7 @@ def run(torch, device, say, opts):
         accuracy, test_loss = test(test_dataloader, model, loss_fn, shown)
         accuracies.append(accuracy)
         test_losses.append(test_loss)
+        opts.end_epoch(t, epochs, train_losses)
     say.result("Done!")
     falls = all(b < a for a, b in zip(test_losses, test_losses[1:]))
     common.plot_losses(opts, "l17_loss.png", {"train": train_losses, "test": test_losses},

@@ -34,19 +34,28 @@ def run(torch, device, say, opts):
         common.draw_backward(say, opts, model, criterion, x_data, y_data, "l18_simple_nn",
                              depth=common.LAYERS)
 
-    def train_step():
+    simple_losses = []
+    for epoch in range(1000):
         model.train()
+
+        # forward
         y_pred = model(x_data)
+
+        # the loss
         loss = criterion(y_pred, y_data)
+        simple_losses.append(loss.item())
+
+        # backward
         optimizer.zero_grad()
         loss.backward()
-        optimizer.step()
-        return loss
 
-    simple_losses = common.train(
-        opts, say, 1000, train_step, every=100, last=False, desc="SimpleNN",
-        line=lambda epoch, loss: f"Epoch {epoch}, Loss: {loss} w: {model.fc1.weight.data!r} "
-                                 f"b: {model.fc1.bias.data!r}")
+        # update the parameters
+        optimizer.step()
+
+        if epoch % 100 == 0:
+            say.result(f"Epoch {epoch}, Loss: {loss.item()} w: {model.fc1.weight.data!r} "
+                       f"b: {model.fc1.bias.data!r}")
+        opts.end_epoch(epoch, 1000, simple_losses, desc="SimpleNN")
     w, b = model.fc1.weight.item(), model.fc1.bias.item()
     say("w creeps towards 2 and b towards 0: one neuron is one straight line, and the "
         "data lie on one.",
@@ -81,17 +90,19 @@ def run(torch, device, say, opts):
         common.draw_backward(say, opts, model, criterion, x_data[::33], y_data[::33],
                              "l18_two_layer_nn", depth=common.LAYERS)
 
-    def train_step():
+    two_layer_losses = []
+    for epoch in range(2000):
         y_pred = model(x_data)
         loss = criterion(y_pred, y_data)
+        two_layer_losses.append(loss.item())
+
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        return loss
 
-    two_layer_losses = common.train(opts, say, 2000, train_step, every=200, last=False,
-                                    desc="TwoLayerNN",
-                                    line=lambda epoch, loss: f"Epoch {epoch}, Loss: {loss}")
+        if epoch % 200 == 0:
+            say.result(f"Epoch {epoch}, Loss: {loss.item()}")
+        opts.end_epoch(epoch, 2000, two_layer_losses, desc="TwoLayerNN")
     with torch.no_grad():
         final = criterion(model(x_data), y_data).item()
     say.result(f"SimpleNN: w = {w:.4f}, b = {b:.4f}, loss {simple_losses[-1]:.6f}; "

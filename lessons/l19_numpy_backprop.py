@@ -216,7 +216,7 @@ def run(torch, device, say, opts):
     metrics.update({f"drift |{name} - numpy|": v[-1] for name, v in drift.items()})
     return {"metrics": metrics, "losses": costs[len(costs) // epochs - 1::len(costs) // epochs],
             "one_step_difference": one_step, "drift": drift,
-            "summary": f"test accuracy " + ", ".join(f"{k} {v:.1f} %" for k, v in final.items())
+            "summary": "test accuracy " + ", ".join(f"{k} {v:.1f} %" for k, v in final.items())
                        + "; one step from the same weights differs from NumPy by " +
                        ", ".join(f"{k} {v:.1e}" for k, v in one_step.items()),
             "summary_zh": "测试集精准度 " + "，".join(f"{k} {v:.1f} %" for k, v in final.items())

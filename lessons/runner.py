@@ -25,7 +25,7 @@ def run_lesson(number, engine="edu", device="cpu", quick=False, step=False, grap
     say = say or Narrator(lang=lang, step=step)
     opts = LessonContext(engine, device, quick=quick, seed=seed, step=step, graph=graph,
                          plot=plot, out=out, lang=lang, shared=shared,
-                         show_progress=show_progress)
+                         show_progress=show_progress, say=say)
     if graph and not lesson.graph:   # say so, instead of silently writing nothing
         say.result(nothing_to_draw(lesson, "en"), nothing_to_draw(lesson, "zh"))
     result = timed_run(lesson.load().run, torch, device, say, opts, seed)
@@ -41,7 +41,7 @@ def timed_run(run, torch, device, say, opts, seed):
     """``run(torch, device, say, opts)`` seeded and timed; the result dict with its usual
     keys (a learner's q gives ``stopped=True``). Shared by the command line and notebooks."""
     torch.manual_seed(seed)
-    start = time.perf_counter()
+    start = opts.started = time.perf_counter()
     try:
         result = run(torch, device, say, opts) or {}
     except StopLesson:

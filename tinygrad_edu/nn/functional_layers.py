@@ -64,6 +64,10 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
                            f"following scalar types: Long, Int; but got {name} instead (while "
                            f"checking arguments for embedding)")
     if idx.size and (idx.min() < 0 or idx.max() >= rows):
+        if not weight._data.size:  # torch's kernel words it so for an empty weight
+            bad = idx[(idx < 0) | (idx >= rows)].reshape(-1)[0]
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} "
+                               f"axis_dim={rows}")
         raise IndexError("index out of range in self")
     if sparse:
         raise NotImplementedError("sparse=True (sparse gradients) is not available in "

@@ -94,7 +94,9 @@ def _normal_cdf_block(a):
         tail += c
     with np.errstate(over="ignore"):
         tail *= 0.5 * np.exp(-z * z)    # ½·erfc(|a|/√2)
-    return np.where(a < 0, tail, 1 - tail)
+    # torch computes ½·(1 + erf(a/√2)), which cancels to exactly 0 once erf rounds to −1
+    # (past a ≈ −5.4 in float32, −8.3 in float64): 0 there too, so gelu is −0.0 as in torch
+    return np.where(a < 0, np.where(1 - 2 * tail == 1, 0, tail), 1 - tail)
 
 
 _TANH_K = math.sqrt(2 / math.pi)

@@ -141,10 +141,13 @@ class Where(Function):
                    ("∂L/∂a = g where c, else 0", "∂L/∂b = g where not c, else 0"))
 
     @staticmethod
-    def forward(ctx, condition, a, b):
+    def forward(ctx, condition, a, b, contiguous=False):
         ctx.condition = condition
         ctx.shapes = (getattr(a, "shape", None), getattr(b, "shape", None))
-        return np.asarray(np.where(condition, a, b))
+        out = np.asarray(np.where(condition, a, b))
+        if contiguous and not out.flags.c_contiguous:   # masked_fill's layout
+            out = out.copy(order="C")
+        return out
 
     @staticmethod
     def backward(ctx, g):
