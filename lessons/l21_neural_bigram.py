@@ -158,8 +158,9 @@ def run(torch, device, say, opts):
     if opts.plot:
         from viz import plots, plots_lm
         opts.save_plot(plots.loss_curve, "l21_loss.png",
-                       {"loss (nll + 0.01·mean(W²))": losses, "nll": nlls,
-                        "counting model": [count_nll] * len(losses)},
+                       {say.text("loss (nll + 0.01·mean(W²))", "损失 (nll + 0.01·mean(W²))"):
+                        losses, "nll": nlls,
+                        say.text("counting model", "计数模型"): [count_nll] * len(losses)},
                        xlabel=say.text("step", "步数"), what="loss curve")
         opts.save_plot(plots_lm.bigram_heatmap, "l21_learned_probabilities.png", learned,
                        itos, title=say.text("the learned probabilities: softmax of W's rows",

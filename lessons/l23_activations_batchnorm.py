@@ -211,7 +211,8 @@ def run(torch, device, say, opts):
                                       "第一步各层 tanh 输出的梯度"),
                        xlabel=say.text("∂loss/∂(tanh output)", "∂loss/∂(tanh 输出)"))
         opts.save_plot(pa.update_ratios, "l23_update_ratio.png",
-                       {_label(say, v): ratio_panels(r) for v, r in runs.items()},
+                       {_label(say, v): ratio_panels(r, say.text("weight", "的权重"))
+                        for v, r in runs.items()},
                        what="update-to-data ratio")
     if opts.graph:
         draw_network(say, opts, torch, run_bn, Xtr[:4], Ytr[:4], forward, F)

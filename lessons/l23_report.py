@@ -49,11 +49,11 @@ def saturation(inside, saturated):
     return 100 * float(np.mean(np.abs(values) > saturated))
 
 
-def ratio_panels(run):
+def ratio_panels(run, weight="weight"):
     """{'C': [log10 ratio per step], 'Linear 1 weight (30, 100)': ...}: one variant's
-    curves."""
+    curves (``weight``: that word in the learner's language)."""
     linears = [layer for layer in run["layers"] if type(layer).__name__ == "Linear"]
-    names = ["C"] + [f"Linear {k} weight {tuple(layer.weight.shape)}"
+    names = ["C"] + [f"Linear {k} {weight} {tuple(layer.weight.shape)}"
                      for k, layer in enumerate(linears, 1)]
     ud = np.asarray(run["ud"], dtype=float)
     return {name: ud[:, j] for j, name in enumerate(names)}

@@ -189,13 +189,18 @@ def _caption_follows(frame):
     frame.caption = caption
 
 
-def name_the_seed(frames, out, g, why):
+def name_the_seed(frames, out, g, why, lang=None):
     """Backward started from a gradient ``g`` handed down from above (``step_backward(out,
     gradient=g)``), not from a scalar loss: the first frame says ∂loss/∂out = g and where
-    it comes from (``why``), instead of the usual ∂out/∂out = 1. Returns the frames."""
+    it comes from (``why``), instead of the usual ∂out/∂out = 1. ``lang``: the frames'
+    language unless given (``opts.step_backward`` makes them in the learner's). Returns
+    the frames."""
     from viz.formatting import value_text
+    lang = lang or getattr(frames, "lang", "en")
+    value = value_text(np.asarray(g), lang=lang)
     seed = frames[0]
     for i, (text, kind) in enumerate(seed.caption):
         if text.startswith(f"∂{out}/∂{out} = "):
-            seed.caption[i] = (f"∂loss/∂{out} = {value_text(np.asarray(g))}  ({why})", kind)
+            seed.caption[i] = (f"∂loss/∂{out} = {value}（{why}）" if lang == "zh" else
+                               f"∂loss/∂{out} = {value}  ({why})", kind)
     return frames

@@ -212,6 +212,14 @@ FOUND_CANON = [
     "a = torch.tensor([-2.0, -0.5], requires_grad=True)\nout = a ** (2 ** 40 + 1)",
     "a = torch.tensor([-2.0, -0.5], requires_grad=True)\nout = a ** (2 ** 40)",
     "a = torch.tensor([1.0, 0.0, 2.0], requires_grad=True)\nout = a ** False",
+    # (−∞) to a tensor power that is not an integer: C's pow (+∞ or +0), not numpy's nan
+    "a = torch.tensor([-inf, -inf, -inf, -0.5], requires_grad=True)\n"
+    "out = a ** torch.tensor([0.5, -0.5, nan, 0.5])",
+    # BCE with logits and pos_weight: (1 + t − y)·σ(x) − t with t = pos_weight·y, so an
+    # infinite target gives inf − inf = nan as in torch
+    "a = torch.tensor([[1.5, -1.3], [2.0, 0.3]], requires_grad=True)\n"
+    "out = F.binary_cross_entropy_with_logits(a, torch.tensor([[inf, 0.5], [-inf, 1.0]]), "
+    "pos_weight=torch.tensor([0.9, 0.6]), reduction='sum')",
 ]
 
 

@@ -43,7 +43,7 @@ def _prod(node, slot, k, args, out, g, name, lang):
     notes = [say(lang, "prod_others", n=len(others))] if others else []
     if len(others) > PRODUCT_SHOWN:
         others = [("Π others", np.prod([v for _, v in others]))]
-    return Substitution(f"∂L/∂{name}", "g · Π of the other elements",
+    return Substitution(f"∂L/∂{name}", say(lang, "prod_rule"),
                         [[_g(g, at)] + others], notes)
 
 
@@ -102,14 +102,14 @@ def _embedding(node, slot, k, args, out, g, name, lang):
     idx = np.asarray(opts["indices"])
     r, c = (int(i) for i in np.unravel_index(k, weight.shape))
     uses = np.flatnonzero(idx.reshape(-1) == r)
-    rule = f"Σ g[i,{c}] over the i with idx[i] = {r}"
+    rule = say(lang, "lookup_sum", c=c, r=r)
     notes = [say(lang, "lookups", r=r, n=len(uses), total=idx.size)]
     if opts.get("padding_idx") is not None and r == opts["padding_idx"]:
         return Substitution(f"∂L/∂{name}", rule, [], notes + [say(lang, "padding_row", r=r)])
     rows = g.reshape(idx.size, -1)
     scale = []
     if opts.get("scale_grad_by_freq") and len(uses):
-        rule = f"Σ g[i,{c}] / count({r}) over the i with idx[i] = {r}"
+        rule = say(lang, "lookup_sum_freq", c=c, r=r)
         scale = [("1/count", 1 / len(uses))]
         notes.append(say(lang, "by_freq", r=r, n=len(uses)))
     terms = [[(f"g{index_text(i * rows.shape[1] + c, idx.shape + (rows.shape[1],))}",

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from .formatting import html_escape
+from .math_zh import math_text
 from .words import LEGEND, PENDING, say
 
 FONT = "Helvetica,Arial,sans-serif"
@@ -140,7 +141,7 @@ def _node_line(node, state=None, grad=None, id_prefix="", lang="en"):
         classes.append(state)
     shape = "ellipse" if node.kind == "op" else "box"
     style = '"filled"' if node.kind == "op" else '"rounded,filled"'
-    tooltip = _q(node.math.text()) if node.math else None
+    tooltip = _q(math_text(node.math.text(), lang)) if node.math else None
     return (f"{node.id} " + _attrs(label=node_label(node, grad, lang), shape=shape, style=style,
                                    fillcolor=_q(fill), color=_q(border), penwidth=pen,
                                    tooltip=tooltip, id=_q(id_prefix + node.id),
@@ -187,12 +188,14 @@ def _caption(lines):
 
 
 def to_dot(graph, states=None, grads=None, edge_notes=None, caption=None, legend=True,
-           id_prefix="", title="computational graph"):
+           id_prefix="", title=None):
     """DOT text for ``graph``. For a step-through frame: ``states`` (node id -> 'current',
     'done' or 'receiving'), ``grads`` (node id -> grad lines so far), ``edge_notes``
     ((src, dst) -> gradient text on that edge) and a ``caption`` [(text, kind)]."""
     states, grads, edge_notes = states or {}, grads or {}, edge_notes or {}
     lang = getattr(graph, "lang", "en")
+    if title is None:   # the SVG's <title>: a tooltip over the whole picture
+        title = "计算图" if lang == "zh" else "computational graph"
     out = [f"digraph {_q(title)} {{",
            f'  graph [rankdir=TB fontname={_q(FONT)} nodesep=0.35 ranksep=0.45 '
            f'bgcolor="white" pad=0.2 newrank=true]',

@@ -53,6 +53,9 @@ def subgraph(graph, node_ids):
         node.values, node.grad = wrap(node.values), wrap(node.grad)
     sub.edges = [e for e in graph.edges if e.src in sub.nodes and e.dst in sub.nodes]
     sub.root_id, sub.backward_done = graph.root_id, graph.backward_done
+    for attr in ("lang", "words"):   # the words of the whole graph's language
+        if hasattr(graph, attr):
+            setattr(sub, attr, getattr(graph, attr))
     return sub
 
 

@@ -6,10 +6,23 @@ FULL_LIMIT = 12      # tensors with at most this many elements are shown in full
 ROW_LIMIT = 6        # ... and with at most this many rows
 
 
-def shape_text(shape):
-    """(2, 3) -> '2×3'; () -> 'scalar'."""
+# the few words a tensor's numbers are written with, in English and in Chinese
+NUMBER_WORDS = {
+    "en": {"scalar": "scalar", "empty": "(empty)", "true": "{n} of {size} True",
+           "ints": "min {lo} · max {hi}", "floats": "min {lo} · mean {mean} · max {hi}"},
+    "zh": {"scalar": "标量", "empty": "（空）", "true": "{size} 个中 {n} 个为 True",
+           "ints": "最小 {lo} · 最大 {hi}", "floats": "最小 {lo} · 平均 {mean} · 最大 {hi}"},
+}
+
+
+def _word(lang, key, **values):
+    return NUMBER_WORDS.get(lang, NUMBER_WORDS["en"])[key].format(**values)
+
+
+def shape_text(shape, lang="en"):
+    """(2, 3) -> '2×3'; () -> 'scalar' ('标量' in Chinese)."""
     shape = tuple(int(n) for n in shape)
-    return "×".join(str(n) for n in shape) if shape else "scalar"
+    return "×".join(str(n) for n in shape) if shape else _word(lang, "scalar")
 
 
 def number(v):
@@ -34,14 +47,14 @@ def _row(values):
     return "[" + ", ".join(number(v) for v in values) + "]"
 
 
-def value_lines(array, limit=FULL_LIMIT):
+def value_lines(array, limit=FULL_LIMIT, lang="en"):
     """The numbers of a tensor as a few short lines: in full when small (a row per line),
     else a summary 'min … mean … max …' (so a 784×512 weight still fits in a node)."""
     a = np.asarray(array)
     if a.ndim == 0:
         return [number(a.item())]
     if a.size == 0:
-        return ["(empty)"]
+        return [_word(lang, "empty")]
     if a.size <= limit and (a.ndim == 1 or a.shape[0] <= ROW_LIMIT) and a.ndim <= 2:
         if a.ndim == 1:
             return [_row(a.tolist())]
@@ -51,23 +64,24 @@ def value_lines(array, limit=FULL_LIMIT):
         pad = "\u00a0"  # a no-break space: SVG text would swallow a plain leading space
         return (["[" + rows[0] + ","] + [pad + r + "," for r in rows[1:-1]]
                 + [pad + rows[-1] + "]"])
-    return [summary(a)]
+    return [summary(a, lang)]
 
 
-def summary(array):
-    """'min -0.31 · mean 0.002 · max 0.29' (ints: min/max; bools: how many are True)."""
+def summary(array, lang="en"):
+    """'min -0.31 · mean 0.002 · max 0.29' (ints: min/max; bools: how many are True);
+    lang='zh': '最小 -0.31 · 平均 0.002 · 最大 0.29'."""
     a = np.asarray(array)
     if a.dtype == np.bool_:
-        return f"{int(a.sum())} of {a.size} True"
+        return _word(lang, "true", n=int(a.sum()), size=a.size)
     if a.dtype.kind in "iu":
-        return f"min {int(a.min())} · max {int(a.max())}"
+        return _word(lang, "ints", lo=int(a.min()), hi=int(a.max()))
     a = a.astype(np.float64)
-    return f"min {number(a.min())} · mean {number(a.mean())} · max {number(a.max())}"
+    return _word(lang, "floats", lo=number(a.min()), mean=number(a.mean()), hi=number(a.max()))
 
 
-def value_text(array, limit=FULL_LIMIT):
+def value_text(array, limit=FULL_LIMIT, lang="en"):
     """value_lines on one line (for edge labels, captions and the terminal)."""
-    return " ".join(line.strip() for line in value_lines(array, limit))
+    return " ".join(line.strip() for line in value_lines(array, limit, lang))
 
 
 def html_escape(text):

@@ -144,12 +144,12 @@ def walk(root_fn, adapter):
 
 def _tensor_lines(adapter, t, show_values, show_grads, backward_done, lang="en"):
     array = adapter.array(t)
-    values = value_lines(array) if show_values else []
+    values = value_lines(array, lang=lang) if show_values else []
     grad_lines, state = [], None
     if adapter.requires_grad(t):
         g = adapter.grad(t)
         if g is not None:
-            state, grad_lines = "kept", value_lines(g)
+            state, grad_lines = "kept", value_lines(g, lang=lang)
         elif t.grad_fn is not None and backward_done:
             state, grad_lines = "not kept", [say(lang, "not_kept")]
         else:
@@ -179,7 +179,7 @@ def build_graph(root, adapter, naming, show_values=True, show_grads=True,
                                             graph.backward_done, lang)
         title = naming.name(t) or default
         node = graph.add(Node(node_id, kind, title,
-                              f"{shape_text(t.shape)} · {dtype_name(adapter.array(t))}",
+                              f"{shape_text(t.shape, lang)} · {dtype_name(adapter.array(t))}",
                               values, grad, cluster))
         node.grad_state, node.obj = state, t
         graph.tensor_ids[id(t)] = node_id
@@ -199,12 +199,13 @@ def build_graph(root, adapter, naming, show_values=True, show_grads=True,
         node.math, node.obj = math, fn
         graph.op_ids[fn] = node.id
 
+    untitled = say(lang, "untitled_output")
     if root_fn is None:
-        graph.root_id = tensor_node("out", "output", root, "output").id
+        graph.root_id = tensor_node("out", "output", root, untitled).id
     else:
-        out = tensor_node("out", "output", root, naming.name(root) or "output")
+        out = tensor_node("out", "output", root, naming.name(root) or untitled)
         graph.root_id = out.id
-        graph.edges.append(Edge(graph.op_ids[root_fn], out.id, shape_text(root.shape)))
+        graph.edges.append(Edge(graph.op_ids[root_fn], out.id, shape_text(root.shape, lang)))
 
     leaf_count, shown = 0, {}
     for fn in order:
@@ -216,15 +217,16 @@ def build_graph(root, adapter, naming, show_values=True, show_grads=True,
                 if node_id is None:
                     param = adapter.requires_grad(e.tensor)
                     path = membership.param_path.get(id(e.tensor)) if membership else None
-                    node_id = tensor_node(f"t{leaf_count}", "param" if param else "input",
-                                          e.tensor, "parameter" if param else "input", path).id
+                    kind = "param" if param else "input"
+                    node_id = tensor_node(f"t{leaf_count}", kind, e.tensor,
+                                          say(lang, f"untitled_{kind}"), path).id
                     leaf_count += 1
-                graph.edges.append(Edge(node_id, dst, shape_text(e.tensor.shape)))
+                graph.edges.append(Edge(node_id, dst, shape_text(e.tensor.shape, lang)))
                 graph.inputs_of[fn].append((e.slot, node_id))
                 continue
             src = graph.op_ids[e.obj]
             shape = adapter.output_shape(e.obj, e)
-            label = shape_text(shape) if shape is not None else ""
+            label = shape_text(shape, lang) if shape is not None else ""
             named = naming.fn_name(e.obj)
             if named is not None or (intermediates and e.tensor is not None):
                 if e.obj not in shown:

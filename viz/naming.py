@@ -26,10 +26,12 @@ SCOPE_DEPTH = 4  # how many calling frames are searched for variable names
 
 
 def scopes(frame):
-    """The local variables of ``frame`` and of its callers, outermost first."""
+    """The local variables of ``frame`` and of its callers, outermost first (not the private
+    ones, nor what is no Python name: pytest keeps an assert's values as '@py_assert1')."""
     found = []
     while frame is not None and len(found) < SCOPE_DEPTH:
-        found.append([(k, v) for k, v in list(frame.f_locals.items()) if not k.startswith("_")])
+        found.append([(k, v) for k, v in list(frame.f_locals.items())
+                      if k.isidentifier() and not k.startswith("_")])
         frame = frame.f_back
     return found[::-1]
 

@@ -17,11 +17,12 @@ from .plots import COLOURS, _language, _numbers, _save, cjk_font
 LABELS = {
     "density": ("density", "密度"),
     "value": ("value", "数值"),
-    "saturated": ("saturated", "饱和"),
+    "stats": ("{name}: mean {mean}, std {std}", "{name}：均值 {mean}，标准差 {std}"),
+    "saturated": (", {share} % saturated", "，{share}% 饱和"),
     "step": ("training step", "训练步数"),
-    "ratio": ("log10(update std / data std)", "log10(更新量标准差 / 参数标准差)"),
     "guide": ("1e-3: a healthy rate", "1e-3：合适的更新幅度"),
-    "ratio_title": ("update-to-data ratio of the weights", "权重的更新量与参数值之比"),
+    "ratio_title": ("update-to-data ratio of the weights: log10(update std / data std)",
+                    "权重的更新量与参数值之比：log10(更新量标准差 / 参数标准差)"),
     "hist_title": ("values per layer", "各层数值的分布"),
     "query": ("position (query)", "位置（查询）"),
     "key": ("attends to (key)", "关注的位置（键）"),
@@ -32,9 +33,9 @@ LABELS = {
 }
 
 
-def _text(key, lang):
+def _text(key, lang, **values):
     en, zh = LABELS[key]
-    return zh if lang == "zh" else en
+    return (zh if lang == "zh" else en).format(**values)
 
 
 def _grid(rows, cols, size, sharex=False):
@@ -66,10 +67,11 @@ def layer_histograms(panels, path, title=None, xlabel=None, saturation=None, bin
         edge = edge or 1.0
         for i, (name, v) in enumerate(zip(layers, arrays)):
             density, edges = np.histogram(v, bins=bins, range=(-edge, edge), density=True)
-            label = f"{name}: mean {v.mean():+.2f}, std {v.std():.2g}" if v.size else name
+            label = (_text("stats", lang, name=name, mean=f"{v.mean():+.2f}",
+                           std=f"{v.std():.2g}") if v.size else name)
             if saturation is not None and v.size:
-                label += f", {100 * np.mean(np.abs(v) > saturation):.1f} % " \
-                         f"{_text('saturated', lang)}"
+                label += _text("saturated", lang,
+                               share=f"{100 * np.mean(np.abs(v) > saturation):.1f}")
             centres = (edges[:-1] + edges[1:]) / 2
             ax.plot(centres, density, color=COLOURS[i % len(COLOURS)], lw=1.5, label=label)
         ax.set_title(variant, fontsize=11)
@@ -100,7 +102,7 @@ def update_ratios(panels, path, title=None, guide=-3.0, lang="en"):
         ax.set_ylabel("log10", fontsize=9)
         ax.legend(frameon=False, fontsize=7.5, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     axes[-1].set_xlabel(_text("step", lang))
-    fig.suptitle(title or f"{_text('ratio_title', lang)}: {_text('ratio', lang)}")
+    fig.suptitle(title or _text("ratio_title", lang))
     return _save(fig, path, font)
 
 

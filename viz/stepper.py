@@ -10,6 +10,8 @@ and around it we remember every tensor's ``.grad`` (the Tensor object and a copy
 numbers) and put them back afterwards, in a ``finally``. A second, hand-written pass that
 does not accumulate would have been possible, but then the frames would show *our* reading
 of the chain rule instead of the engine's."""
+from functools import partial
+
 import numpy as np
 
 from tinygrad_edu.autograd.engine import run_backward
@@ -21,6 +23,7 @@ from .graph import constants_of
 from .chain import node_outputs, substitute
 from .formatting import as_numpy, number, shape_text, value_lines, value_text
 from .frames import Frame, Frames
+from .math_zh import math_text
 from .naming import caller_frame
 from .torch_graph import is_torch_tensor
 from .words import say
@@ -74,9 +77,9 @@ def _record_backward(loss, graph, gradient):
     return records
 
 
-def _short(array):
-    return value_text(array, EDGE_NOTE_LIMIT) if np.size(array) <= EDGE_NOTE_LIMIT else \
-        f"{shape_text(np.shape(array))} gradient"
+def _short(array, lang="en"):
+    return value_text(array, EDGE_NOTE_LIMIT, lang) if np.size(array) <= EDGE_NOTE_LIMIT else \
+        say(lang, "grad_of_shape", shape=shape_text(np.shape(array), lang))
 
 
 def _target_name(graph, node_id):
@@ -123,9 +126,11 @@ def _math_lines(math, lang):
     """The Function's math, in its one notation: forward, local derivative, chain rule."""
     if math is None:
         return [(say(lang, "no_math"), "formula")]
-    return [(say(lang, "forward", text=math.forward), "formula"),
-            (say(lang, "local", text="    ".join(math.local)), "formula"),
-            (say(lang, "rule", text="    ".join(math.rule)), "formula")]
+    forward, local, rule = ([math_text(line, lang) for line in lines]
+                            for lines in ((math.forward,), math.local, math.rule))
+    return [(say(lang, "forward", text=forward[0]), "formula"),
+            (say(lang, "local", text="    ".join(local)), "formula"),
+            (say(lang, "rule", text="    ".join(rule)), "formula")]
 
 
 def _seed(loss, gradient):
@@ -161,7 +166,7 @@ def chain_entries(fn, slot, out, g, name, shape, lang, names=None, limit=CHAIN_E
     entries = {}
     for k in range(min(limit, int(np.prod(shape)) if shape else 1)):
         try:
-            entries[str(k)] = substitute(fn, slot, k, out, g, name, lang, names).lines()
+            entries[str(k)] = substitute(fn, slot, k, out, g, name, lang, names).lines(lang)
         except Exception:  # a frame must still show the whole result
             return entries
     return entries
@@ -172,6 +177,7 @@ def build_frames(graph, records, seed, outputs=None, lang="en"):
     ``outputs`` (node -> forward output, tinygrad_edu) lets each frame write the chain
     rule with numbers; ``lang`` is 'en' or 'zh'."""
     outputs = outputs or {}
+    numbers = partial(value_text, lang=lang)   # a tensor's numbers, as the frames write them
     out_id = graph.root_id
     everything = list(graph.nodes.values()) + list(graph.hidden.values())
     tracked = [n for n in everything if n.kind in ("param", "tensor")]
@@ -183,9 +189,9 @@ def build_frames(graph, records, seed, outputs=None, lang="en"):
     received = set()  # node ids that received a gradient in this pass
 
     def grads():
-        shown = {i: (value_lines(v) if v is not None else [say(lang, "not_yet")])
+        shown = {i: (value_lines(v, lang=lang) if v is not None else [say(lang, "not_yet")])
                  for i, v in running.items()}
-        shown[out_id] = value_lines(seed)
+        shown[out_id] = value_lines(seed, lang=lang)
         return shown
 
     def name_of(target):
@@ -199,7 +205,7 @@ def build_frames(graph, records, seed, outputs=None, lang="en"):
     out_name = graph.nodes[out_id].title
     frames = [Frame("seed", say(lang, "seed_short"), out_id, [
         (say(lang, "seed_title"), "title"),
-        (say(lang, "seed", out=out_name, value=value_text(seed)), "grad"),
+        (say(lang, "seed", out=out_name, value=numbers(seed)), "grad"),
         (_progress(graph, records, -1, lang), "text")], {out_id: "current"}, grads())]
     done, n = {out_id}, len(records)
     for k, (fn, g, input_grads) in enumerate(records):
@@ -222,7 +228,7 @@ def build_frames(graph, records, seed, outputs=None, lang="en"):
             symbol = (_symbol(math, slot, fn) if hasattr(fn, "args") else None) or tname
             if graph.node(target).obj is not None and graph.node(target).kind != "op":
                 shown = symbol if tname == symbol else f"{symbol} = {tname}"
-                values.append((say(lang, "value", name=shown, value=value_text(
+                values.append((say(lang, "value", name=shown, value=numbers(
                     as_numpy(graph.node(target).obj))), "mono"))
             gi = input_grads[slot] if slot < len(input_grads) else None
             if slot < len(needs) and not needs[slot]:
@@ -232,7 +238,7 @@ def build_frames(graph, records, seed, outputs=None, lang="en"):
                 lines.append((say(lang, "no_grad", name=tname), "text"))
                 continue
             lines.append((say(lang, "handed", name=tname if tname == symbol else
-                              f"{symbol} ({tname})", value=value_text(gi)), "grad"))
+                              f"{symbol} ({tname})", value=numbers(gi)), "grad"))
             shown_name = tname if graph.node(target).title else symbol
             entries = chain_entries(fn, slot, out, g, shown_name, np.shape(gi), lang, names)
             if entries:
@@ -244,14 +250,14 @@ def build_frames(graph, records, seed, outputs=None, lang="en"):
                 before = running[target]
                 if before is not None:
                     key = "again_twice" if target in received else "again_leaf"
-                    lines.append((say(lang, key, name=tname, old=value_text(before),
-                                      new=value_text(gi), total=value_text(before + gi)),
+                    lines.append((say(lang, key, name=tname, old=numbers(before),
+                                      new=numbers(gi), total=numbers(before + gi)),
                                   "grad"))
                 running[target] = gi.copy() if before is None else before + gi
                 received.add(target)
             box = graph.shown(target)  # a parameter folded into a module: its box
             if box != current:
-                notes[(box, current)] = _short(gi)
+                notes[(box, current)] = _short(gi, lang)
                 if target in running:
                     states[box] = "receiving"
         for slot, value in _constants(fn, graph.inputs_of.get(fn, [])):
@@ -259,19 +265,19 @@ def build_frames(graph, records, seed, outputs=None, lang="en"):
             values.append((say(lang, "constant", name=symbol, value=value), "mono"))
             lines.append((say(lang, "no_grad_constant", name=value), "text"))
         if out is not None:
-            values.append((say(lang, "value", name="out", value=value_text(out)), "mono"))
+            values.append((say(lang, "value", name="out", value=numbers(out)), "mono"))
         states[current] = "current"
         inside = say(lang, "inside", module=node.title) if node.kind == "module" else ""
         caption = ([(say(lang, "step", k=k + 1, n=n, label=label, name=name, inside=inside),
                      "title")] + values +
-                   [(say(lang, "upstream", value=value_text(g)), "grad")] +
+                   [(say(lang, "upstream", value=numbers(g)), "grad")] +
                    _math_lines(math, lang)[1:] + [(say(lang, "hands"), "text")] + lines +
                    [(_progress(graph, records, k, lang), "text")])
         if math is not None:  # the forward line first, above the values it relates
             caption.insert(1, _math_lines(math, lang)[0])
         frame = Frame("backward", f"{label} ({name})", current, caption, states, grads(), notes)
         frame.node, frame.label, frame.torch_name = fn, label, name
-        frame.math, frame.formula = math, (math.text() if math else "")
+        frame.math, frame.formula = math, (math_text(math.text(), lang) if math else "")
         frame.upstream, frame.handed, frame.chain = g, handed, chain
         frames.append(frame)
         done.add(current)
@@ -281,7 +287,7 @@ def build_frames(graph, records, seed, outputs=None, lang="en"):
     for leaf in leaves:
         states[graph.shown(leaf.id)] = "current"
         value = running[leaf.id]
-        summary.append((say(lang, "leaf_grad", name=leaf.title, value=value_text(value)
+        summary.append((say(lang, "leaf_grad", name=leaf.title, value=numbers(value)
                             if value is not None else say(lang, "no_path")), "grad"))
     summary.append((say(lang, "done_note"), "text"))
     final = Frame("leaves", say(lang, "done_short"), None, summary, states, grads())

@@ -6,6 +6,7 @@ import numpy as np
 from .formatting import number
 
 TERMS_SHOWN = 4   # terms written out; longer sums show the first ones, "…" and the last
+TERMS = {"en": "   ({n} terms)", "zh": "（共 {n} 项）"}   # how many there are, then
 
 
 class Substitution:
@@ -31,15 +32,17 @@ class Substitution:
             text += f" − {part[1:]}" if part.startswith("-") else f" + {part}"
         return text
 
-    def text(self):
-        count = f"   ({len(self.terms)} terms)" if len(self.terms) > TERMS_SHOWN + 1 else ""
+    def text(self, lang="en"):
+        """The whole line; lang='zh' counts the terms in Chinese."""
+        count = (TERMS.get(lang, TERMS["en"]).format(n=len(self.terms))
+                 if len(self.terms) > TERMS_SHOWN + 1 else "")
         numbers, result = self.numbers(), num(self.value)
         if numbers == result or not self.terms:   # nothing to compute: g as it is, or 0
             return f"{self.target} = {self.rule} = {result}"
         return f"{self.target} = {self.rule} = {numbers} = {result}{count}"
 
-    def lines(self):
-        return [self.text()] + [f"   {note}" for note in self.notes]
+    def lines(self, lang="en"):
+        return [self.text(lang)] + [f"   {note}" for note in self.notes]
 
 
 def num(v):

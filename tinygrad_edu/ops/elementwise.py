@@ -143,9 +143,10 @@ def power(a, n):
     """aⁿ for a Python number n. An integer n beyond float32's exact integers (|n| > 2²⁴)
     would round to an even float32 and lose the sign of a negative base: torch keeps the
     exponent a double, so such powers are taken in float64."""
-    if isinstance(n, int) and abs(n) > 2 ** 24 and a.dtype == np.float32:
-        return (a.astype(np.float64) ** n).astype(np.float32)
-    return a ** n
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # as torch: inf, nan
+        if isinstance(n, int) and abs(n) > 2 ** 24 and a.dtype == np.float32:
+            return (a.astype(np.float64) ** n).astype(np.float32)
+        return a ** n
 
 
 class PowTensor(Function):  # a ** b where b is a tensor (a a tensor or a number)
@@ -159,7 +160,12 @@ class PowTensor(Function):  # a ** b where b is a tensor (a a tensor or a number
     @staticmethod
     def forward(ctx, a, b):
         with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 = inf, as in torch
-            out = laid_out(np.asarray(a ** b), a, b)
+            out = np.asarray(a ** b)
+        if out.dtype.kind == "f":  # (−∞)ᵇ for b not an integer: numpy nan, torch's C pow
+            wild = np.isneginf(a) & np.isfinite(b) & (np.floor(b) != b)  # +∞ (b > 0), +0
+            if wild.any():
+                out = np.where(wild, np.where(b > 0, np.inf, 0.0).astype(out.dtype), out)
+        out = laid_out(out, a, b)
         ctx.save_for_backward(a, b, out)
         return out
 

@@ -120,8 +120,9 @@ class BCEWithLogitsLoss(Function):
         s = stable_sigmoid(x)
         if pos_weight is None:
             dx, dy = s - y, -x
-        else:  # pos_weight scales the y = 1 part of the loss
-            dx = (1 + (pos_weight - 1) * y) * s - pos_weight * y
+        else:  # pos_weight scales the y = 1 part of the loss: with t = pos_weight·y,
+            t = pos_weight * y      # (1 + t − y)·σ(x) − t, summed in torch's order
+            dx = (t + 1 - y) * s - t
             dy = -x + (pos_weight - 1) * softplus_neg
         if weight is not None:
             g = g * weight
