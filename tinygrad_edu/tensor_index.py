@@ -8,6 +8,7 @@ import numpy as np
 from .checks import check_matmul_dtypes, scalar_name
 from .ops import index_ops as I
 from .ops.grad_fn_names import renamed
+from .ops.layout import row_order
 from .tensor_reduce import MinMaxResult
 
 # the torch.xxx functions that are these methods (bound in __init__.py: torch.gather is
@@ -145,8 +146,8 @@ class TensorIndex:
             raise RuntimeError(f"selected index k out of range (k = {k}, but dim {dim} has "
                                f"{n} numbers)")
         order = I.order(self._data, dim, largest)
-        if self._data.ndim:
-            order = order[(slice(None),) * dim + (slice(0, k),)]
+        if self._data.ndim:   # the first k, in row order (a fresh tensor in torch)
+            order = row_order(order[(slice(None),) * dim + (slice(0, k),)])
         values = I.Topk.apply(self, order, dim=dim)
         return MinMaxResult("topk", values, self._make(order, False, None))
 

@@ -3,6 +3,7 @@ import numpy as np
 
 from ..autograd.function import Function, Math
 from ._util import select
+from .layout import row_order
 
 
 def stable_sigmoid(x):
@@ -96,7 +97,7 @@ class Softmax(Function):
     @staticmethod
     def forward(ctx, a, *, dim):
         e = np.exp(a - a.max(axis=dim, keepdims=True))  # shift by the max: e ≤ 1, no overflow
-        out = e / e.sum(axis=dim, keepdims=True)
+        out = row_order(e / e.sum(axis=dim, keepdims=True))
         ctx.save_for_backward(out)
         ctx.dim = dim
         return out
@@ -115,7 +116,7 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, a, *, dim):
-        out = log_softmax_array(a, dim)
+        out = row_order(log_softmax_array(a, dim))
         ctx.save_for_backward(out)
         ctx.dim = dim
         return out

@@ -5,7 +5,7 @@ import numpy as np
 
 from ..autograd.function import Function, Math
 from ._util import select, unbroadcast
-from .layout import laid_out
+from .layout import laid_out, row_order
 
 
 def _shape(x):
@@ -191,7 +191,7 @@ class RPow(Function):  # number ** tensor
     @staticmethod
     def forward(ctx, a, c):
         with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 = inf, as in torch
-            out = (c ** a).astype(a.dtype, copy=False)
+            out = row_order((c ** a).astype(a.dtype, copy=False))
         ctx.save_for_backward(out)
         ctx.c = c
         return out

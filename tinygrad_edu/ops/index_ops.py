@@ -5,6 +5,7 @@ sends g back to where each number came from (adding where one number was picked 
 import numpy as np
 
 from ..autograd.function import Function, Math
+from .layout import like, row_order
 from .linalg import MatMul
 
 # torch's grad_fn name where it is not <ClassName>Backward0 (read by grad_fn_names.py)
@@ -165,7 +166,8 @@ class Sort(Function):
     @staticmethod
     def forward(ctx, a, order, dim=-1):
         ctx.shape, ctx.order, ctx.dim = a.shape, np.atleast_1d(order), dim
-        return np.take_along_axis(np.atleast_1d(a), ctx.order, dim).reshape(order.shape)
+        out = np.take_along_axis(np.atleast_1d(a), ctx.order, dim).reshape(order.shape)
+        return like(out, a)   # sort keeps a's layout
 
     @staticmethod
     def backward(ctx, g):
@@ -180,6 +182,10 @@ class Topk(Sort):
                    "∂out/∂a = 1 at each number picked, else 0",
                    "∂L/∂a = g at the positions picked, 0 elsewhere")
 
+    @staticmethod
+    def forward(ctx, a, order, dim=-1):   # a fresh tensor in row order, whatever a's layout
+        return row_order(Sort.forward(ctx, a, order, dim))
+
 
 class Tril(Function):
     label = "TRIL"
@@ -191,7 +197,7 @@ class Tril(Function):
     @staticmethod
     def forward(ctx, a, diagonal=0):
         ctx.diagonal = diagonal
-        return ctx.part(a, diagonal)
+        return row_order(ctx.part(a, diagonal))
 
     @staticmethod
     def backward(ctx, g):
@@ -215,7 +221,7 @@ class Roll(Function):
     @staticmethod
     def forward(ctx, a, shifts, dims=None):  # shifts: a tuple, one per dim (one if dims=None)
         ctx.shifts, ctx.dims = shifts, dims
-        return np.roll(a, shifts, axis=dims)
+        return row_order(np.roll(a, shifts, axis=dims))
 
     @staticmethod
     def backward(ctx, g):
@@ -267,10 +273,10 @@ def order(data, dim, descending):
     if data.ndim == 0:
         return np.zeros((), np.int64)
     if not descending:
-        return np.argsort(data, axis=dim, kind="stable").astype(np.int64, copy=False)
+        return like(np.argsort(data, axis=dim, kind="stable").astype(np.int64, copy=False), data)
     # descending and stable: sort the reversed numbers ascending, then read that backwards
     back = np.argsort(np.flip(data, dim), axis=dim, kind="stable")
-    return (data.shape[dim] - 1 - np.flip(back, dim)).astype(np.int64, copy=False)
+    return like((data.shape[dim] - 1 - np.flip(back, dim)).astype(np.int64, copy=False), data)
 
 
 def histc_counts(x, bins, lo, hi):

@@ -27,6 +27,22 @@ def laid_out(out, *inputs):
     return laid
 
 
+def row_order(out):
+    """out in row order (C order): torch writes the results of softmax, cumsum, roll,
+    tril/triu, layer_norm and its composite reductions (prod, norm, logsumexp) into a fresh
+    contiguous tensor, whatever the input's layout. A copy only for a strided out."""
+    return out if out.flags.c_contiguous else out.copy(order="C")
+
+
+def like(out, a):
+    """out laid out as a is (sort keeps its input's layout; numpy's gives row order)."""
+    if a.ndim < 2 or a.flags.c_contiguous or out.shape != a.shape:
+        return out
+    laid = np.empty_like(a, dtype=out.dtype)   # a's dim order, dense
+    laid[...] = out
+    return laid
+
+
 def _torch_dim_order(shape, arrays):
     """The dims from the fastest-moving to the slowest, as torch sorts them for a result."""
     n = len(shape)

@@ -16,6 +16,7 @@ the group. Arguments are checked in nn/functional_layers.py."""
 import numpy as np
 
 from ..autograd.function import Function, Math
+from .layout import row_order
 
 # torch's grad_fn name where it is not <ClassName>Backward0 (read by grad_fn_names.py)
 TORCH_NAMES = {}
@@ -58,7 +59,7 @@ class LayerNorm(Function):
             out = out + bias
         ctx.save_for_backward(x_hat, inv_std, weight)
         ctx.axes = axes
-        return out
+        return row_order(out)
 
     @staticmethod
     def backward(ctx, g):

@@ -5,6 +5,7 @@ import numpy as np
 
 from ..autograd.function import Function, Math
 from .elementwise import sgn
+from .layout import row_order
 from .reduce import _axes
 
 
@@ -16,6 +17,7 @@ def _expand(g, axes, keepdim):
 def _reduced(ctx, a, out, axes, keepdim):
     """Keep a and out (its reduced axes still there, size 1) for backward; hand out back as
     the call asked for it."""
+    out = row_order(out)
     ctx.save_for_backward(a, out)
     ctx.info = (axes, keepdim)
     return out if keepdim else out.squeeze(axes)
@@ -99,7 +101,7 @@ class CumSum(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        return a.copy() if a.ndim == 0 else np.cumsum(a, axis=dim, dtype=a.dtype)
+        return a.copy() if a.ndim == 0 else row_order(np.cumsum(a, axis=dim, dtype=a.dtype))
 
     @staticmethod
     def backward(ctx, g):
