@@ -175,7 +175,7 @@ def _load():
 
 def _each_thread_count(args, counts):
     """Thread counts are fixed when NumPy loads: run each in a process of its own, one table
-    each; peak memory (one thread, a process per case and engine) is measured once here."""
+    each; then peak memory (a process per case, engine and thread count)."""
     import subprocess
     import tempfile
     from . import cases, memory
@@ -194,9 +194,9 @@ def _each_thread_count(args, counts):
         names = [c.name for c in cases.all_cases()]
         if args.quick:
             names = names[2:3]
-        texts.append("### Peak step memory (one thread, glibc's default malloc, a fresh process "
-                     "per case and engine; `benchmarks/memory.py`)\n\n"
-                     + memory.table(names, MEMORY_LIMIT))
+        texts.append("### Peak step memory (glibc's default malloc, a fresh process per case, "
+                     "engine and thread count; `benchmarks/memory.py`)\n\n"
+                     + memory.table(names, MEMORY_LIMIT, counts))
     text = "\n\n".join(texts)
     print("\n" + text)
     out = args.out or (os.path.join("docs", "benchmarks.md") if not args.quick and not args.case

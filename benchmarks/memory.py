@@ -1,6 +1,7 @@
 """Peak memory of one training step, each engine and case in a fresh process of its own.
 
-python -m benchmarks.memory CASE ENGINE  prints the peak in bytes (ENGINE: edu or torch).
+python -m benchmarks.memory CASE ENGINE [THREADS]  prints the peak in bytes (ENGINE: edu or
+torch; THREADS: BLAS/torch threads, default 1).
 
 tracemalloc does not see torch's allocator, so both engines are measured the same way, by
 the operating system: the process's resident memory once the model and the data are built
@@ -37,11 +38,11 @@ def find_case(name):
     raise KeyError(name)
 
 
-def measure(case_name, engine, steps=3):
+def measure(case_name, engine, steps=3, threads=1):
     """Peak bytes above the resting resident size during `steps` steps, in this process."""
     if engine == "torch":
         import torch
-        torch.set_num_threads(1)
+        torch.set_num_threads(threads)
         engines = {"torch": torch}
     else:
         import tinygrad_edu
@@ -55,12 +56,13 @@ def measure(case_name, engine, steps=3):
     return _status("VmHWM") - base
 
 
-def in_fresh_process(case_name, engine, timeout=300):
-    """measure() in a new interpreter (one thread); None where it cannot be measured."""
-    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+def in_fresh_process(case_name, engine, threads=1, timeout=300):
+    """measure() in a new interpreter; None where it cannot be measured."""
+    n = str(threads)
+    env = dict(os.environ, OMP_NUM_THREADS=n, OPENBLAS_NUM_THREADS=n, MKL_NUM_THREADS=n)
     for variable in ("MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_"):
         env.pop(variable, None)  # the allocator's defaults, as a user runs it
-    proc = subprocess.run([sys.executable, "-m", "benchmarks.memory", case_name, engine],
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.memory", case_name, engine, n],
                           capture_output=True, text=True, timeout=timeout, env=env)
     if proc.returncode != 0:
         print(f"memory of {case_name} on {engine} failed: {proc.stderr[-500:]}")
@@ -68,21 +70,28 @@ def in_fresh_process(case_name, engine, timeout=300):
     return json.loads(proc.stdout.strip().splitlines()[-1])["peak"]
 
 
-def table(case_names, limit=1.25):
-    """Markdown rows: the peak step memory of each case, tinygrad_edu against torch."""
-    lines = ["| step | tinygrad_edu | torch (CPU) | edu / torch | goal |", "|---|---:|---:|---:|---|"]
+def table(case_names, limit=1.25, threads=(1,)):
+    """Markdown rows: the peak step memory of each case, tinygrad_edu against torch, at each
+    thread count (three columns each)."""
+    head = "| step |" + "".join(f" edu, {n} t | torch, {n} t | edu / torch, {n} t |"
+                                for n in threads) + " goal |"
+    lines = [head, "|---|" + "---:|---:|---:|" * len(threads) + "---|"]
     for name in case_names:
-        edu, ref = in_fresh_process(name, "edu"), in_fresh_process(name, "torch")
-        if edu is None or ref is None:
-            lines.append(f"| {name} | – | – | – | |")
-            continue
-        ratio = edu / max(ref, 1)
-        mark = "✅" if ratio <= limit else "❌"
-        lines.append(f"| {name} | {edu / 2**20:.1f} MiB | {ref / 2**20:.1f} MiB | "
-                     f"{ratio:.2f}× | {mark} ≤ {limit:g}× |")
+        cells, worst = [], 0.0
+        for n in threads:
+            edu, ref = in_fresh_process(name, "edu", n), in_fresh_process(name, "torch", n)
+            if edu is None or ref is None:
+                cells.append(" – | – | – |")
+                continue
+            ratio = edu / max(ref, 1)
+            worst = max(worst, ratio)
+            cells.append(f" {edu / 2**20:.1f} MiB | {ref / 2**20:.1f} MiB | {ratio:.2f}× |")
+        mark = "✅" if worst <= limit else "❌"
+        lines.append(f"| {name} |" + "".join(cells) + f" {mark} ≤ {limit:g}× |")
         print(lines[-1], flush=True)
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
-    print(json.dumps({"peak": measure(sys.argv[1], sys.argv[2])}))
+    threads = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    print(json.dumps({"peak": measure(sys.argv[1], sys.argv[2], threads=threads)}))

@@ -211,6 +211,9 @@ def check_matmul_dtypes(a, b):
     except for two vectors, as torch does. Returns the dtype of an empty batched product of
     two dtypes (torch computes it, in b's dtype), else None."""
     x, y = getattr(a, "_data", a), getattr(b, "_data", b)
+    if x.dtype == y.dtype and x.dtype.kind != "b" and x.ndim + y.ndim > 2:
+        check_matmul(x.shape, y.shape)   # one dtype, not bool: only the shapes can be wrong
+        return None                      # (the common case; the names below cost ~16 µs)
     A, B = scalar_name(x.dtype), scalar_name(y.dtype)
     hint = " (convert one of them, e.g. with .float())"
     bool_hint = " (matrix products of masks are not computed: convert first, e.g. x.int())"

@@ -301,8 +301,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         else:  # -Σ_c w_c·y_c·log p_c per row
             dim = 1 if input.dim() > 1 else 0
             rows = (input.log_softmax(dim) * target * _class_view(weight, input)).sum(dim)
+            n = input.numel() / input.shape[dim] if input.shape[dim] else float("nan")
             out = (-rows if reduction == "none" else -rows.sum() if reduction == "sum"
-                   else -rows.sum() / rows.numel())
+                   else -rows.sum() / n)   # n: the samples (0 classes: 0/0, as torch)
         return renamed(out, "DivBackward1" if reduction == "mean" else "NegBackward0")
     checks.check_softmax_dtype("log_softmax", x.dtype, 1 if x.ndim > 1 else 0, x.ndim, x.size)
     checks_nn.check_class_targets(x, target._data, ignore_index, _array(weight))

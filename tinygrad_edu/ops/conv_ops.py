@@ -2,13 +2,17 @@
 
 Convolution by im2col: every kh×kw window of the padded input is laid out as one column of
 a matrix, built from a strided *view* of the input (numpy's as_strided: no Python loop over
-pixels or images); one matrix product with the flattened kernels then gives every output
-pixel of every image at once. Backward is the same two matrix products transposed, then
-col2im adds each column back onto the window it came from (a loop over the kh·kw kernel
-offsets only). Pooling loops over the kh·kw offsets too, each step a whole-array operation.
-NumPy's speed depends on the innermost axis of what it copies or adds: the longer its runs,
-the faster; so col2im (and im2col, for images with short output rows) put the batch there.
+pixels or images); a matrix product with the flattened kernels then gives the output
+pixels of every image, a slice of ~1 MB of columns at a time (the whole column matrix never
+exists; backward builds the slices again from x). Backward is the same two products
+transposed, then col2im adds each column back onto the window it came from (a loop over
+the kh·kw kernel offsets only). Pooling loops over the kh·kw offsets too, each step a
+whole-array operation. NumPy's speed depends on the innermost axis of what it copies or
+adds: the longer its runs, the faster; so for images with short output rows im2col and
+col2im put the batch there.
 """
+import math
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
@@ -75,62 +79,116 @@ class Conv2d(Function):
         o, cg, kh, kw = weight.shape
         oh = out_size(h, kh, stride[0], sum(padding[0]), dilation[0])
         ow = out_size(w, kw, stride[1], sum(padding[1]), dilation[1])
-        xp = pad2d(x, padding)
-        # the pixels (columns) in the order (n, y, x), or (y, x, n) for short output rows:
-        # NumPy copies fastest along a long innermost axis, so then the batch goes last
-        batch_last = _batch_last(n, ow)
-        if batch_last:
-            xp = np.ascontiguousarray(xp.transpose(1, 2, 3, 0))  # (C, H, W, N)
-            s_c, s_h, s_w, s_n = xp.strides
-            pixels, pixel_steps = (oh, ow, n), (s_h * stride[0], s_w * stride[1], s_n)
-        else:
-            s_n, s_c, s_h, s_w = xp.strides
-            pixels, pixel_steps = (n, oh, ow), (s_n, s_h * stride[0], s_w * stride[1])
-        # the view cols[c, i, j, pixel] = x[n, c, y·s + i·d, x·s + j·d]: no copy yet
-        view = as_strided(xp, (c, kh, kw) + pixels,
-                          (s_c, s_h * dilation[0], s_w * dilation[1]) + pixel_steps,
-                          writeable=False)
-        cols = np.ascontiguousarray(view).reshape(groups, cg * kh * kw, n * oh * ow)
+        geometry = (padding, (kh, kw), stride, dilation, (oh, ow), _batch_last(n, ow))
+        view = _windows(x, *geometry)
+        pixels = view.shape[3:]  # (n, y, x), or (y, x, n) for short output rows
         kernels = weight.reshape(groups, o // groups, cg * kh * kw)
-        out = (kernels @ cols).reshape(o, n * oh * ow)  # one matmul: every pixel, every image
+        out = np.empty((groups, o // groups) + pixels, np.result_type(x, weight))
+        for part, cols in _column_slices(view, groups):  # one matmul per slice of the pixels
+            out[:, :, part] = (kernels @ cols).reshape(out[:, :, part].shape)
+        out = out.reshape((o,) + pixels)
         if bias is not None:
-            out += bias[:, None]
-        ctx.save_for_backward(cols, weight)
-        ctx.geometry = (x.shape, padding, stride, dilation, groups, (oh, ow), batch_last)
-        to_nchw = (3, 0, 1, 2) if batch_last else (1, 0, 2, 3)
-        return np.ascontiguousarray(out.reshape((o,) + pixels).transpose(to_nchw))
+            out += bias[:, None, None, None]
+        # x, not the columns: backward builds them again, a slice at a time (see _column_slices)
+        ctx.save_for_backward(x, weight)
+        ctx.geometry = (geometry, groups)
+        to_nchw = (3, 0, 1, 2) if geometry[-1] else (1, 0, 2, 3)
+        return np.ascontiguousarray(out.transpose(to_nchw))
 
     @staticmethod
     def backward(ctx, g):
-        cols, weight = ctx.saved
-        shape, padding, stride, dilation, groups, (oh, ow), batch_last = ctx.geometry
-        n, c, h, w = shape
+        x, weight = ctx.saved
+        geometry, groups = ctx.geometry
+        padding, _, stride, dilation, (oh, ow), batch_last = geometry
+        n, c, h, w = x.shape
         o, cg, kh, kw = weight.shape
         need_x, need_w, need_b = (tuple(ctx.needs_input_grad) + (False,) * 3)[:3]
         # g as (O, pixels), the pixels in the columns' order
-        g_last = np.ascontiguousarray(g.transpose(1, 2, 3, 0)) if batch_last or need_x else None
-        g2 = g_last if batch_last else np.ascontiguousarray(g.transpose(1, 0, 2, 3))
-        g2 = g2.reshape(groups, o // groups, -1)
+        g_cols = np.ascontiguousarray(g.transpose(1, 2, 3, 0) if batch_last
+                                      else g.transpose(1, 0, 2, 3))
+        g2 = g_cols.reshape((groups, o // groups) + g_cols.shape[1:])
         gx = gw = gb = None
-        if need_w:  # ∂L/∂W = g · colsᵀ, summed over every pixel of every image
-            gw = (g2 @ cols.transpose(0, 2, 1)).reshape(weight.shape)
+        if need_w:  # ∂L/∂W = g · colsᵀ, summed over every pixel, slice by slice
+            gw = np.zeros((groups, o // groups, cg * kh * kw), np.result_type(g, x))
+            for part, cols in _column_slices(_windows(x, *geometry), groups):
+                gw += g2[:, :, part].reshape(groups, o // groups, -1) @ cols.transpose(0, 2, 1)
+            gw = gw.reshape(weight.shape)
         if need_b:
-            gb = g2.reshape(o, -1).sum(axis=1)
-        if need_x:  # columns of ∂L/∂x: Wᵀ · g, then col2im puts each back on its window
-            # one kernel offset at a time: its (C, pixels) share of Wᵀ · g is made and added
-            # at once, so the whole column gradient (C·kh·kw, pixels) never exists: the CIFAR
-            # CNN's 32→64 layer at batch 256 held 75 MB there (docs/benchmarks.md, "Memory")
-            per_offset = weight.reshape(groups, o // groups, cg, kh * kw)
-            g_last = g_last.reshape(groups, o // groups, -1)
-            # laid out (C, H, W, N) while adding: the batch is the innermost axis, so each
-            # of the kh·kw additions runs over long rows
-            gp = np.zeros((c, h + sum(padding[0]), w + sum(padding[1]), n), g.dtype)
-            for k, (_, rows, cols_) in _offsets((kh, kw), dilation, stride, (oh, ow)):
-                share = per_offset[..., k].transpose(0, 2, 1) @ g_last
-                gp[:, rows, cols_] += share.reshape(c, oh, ow, n)
+            gb = g_cols.reshape(o, -1).sum(axis=1)
+        if need_x:  # ∂L/∂x = col2im(Wᵀ · g): the column gradient of a slice of pixels at a
+            # time, each of its kh·kw rows of windows added back where the windows lie in x
+            kernels_t = weight.reshape(groups, o // groups, cg * kh * kw).transpose(0, 2, 1)
+            gp = np.zeros(_padded_shape(x.shape, padding, batch_last), g.dtype)
+            windows = _window_view(gp, c, n, *geometry[1:], writeable=True)
+            for part in _pixel_slices(windows):
+                share = kernels_t @ g2[:, :, part].reshape(groups, o // groups, -1)
+                share = share.reshape(windows[:, :, :, part].shape)
+                for i in range(kh):
+                    for j in range(kw):  # for one offset no two windows share a pixel
+                        windows[:, i, j, part] += share[:, i, j]
             top, left = padding[0][0], padding[1][0]
-            gx = np.ascontiguousarray(gp[:, top:top + h, left:left + w].transpose(3, 0, 1, 2))
+            gp = gp.transpose(3, 0, 1, 2) if batch_last else gp
+            gx = np.ascontiguousarray(gp[:, :, top:top + h, left:left + w])
         return gx, gw, gb
+
+
+def _padded_shape(shape, padding, batch_last):
+    """The shape of the padded input as the windows see it: (N, C, H, W) or (C, H, W, N)."""
+    n, c, h, w = shape
+    h, w = h + sum(padding[0]), w + sum(padding[1])
+    return (c, h, w, n) if batch_last else (n, c, h, w)
+
+
+def _windows(x, padding, kernel, stride, dilation, out_hw, batch_last):
+    """im2col as a strided view of the padded x, nothing copied but the padding (and, when
+    batch_last, x as (C, H, W, N))."""
+    xp = pad2d(x, padding)
+    if batch_last:
+        xp = np.ascontiguousarray(xp.transpose(1, 2, 3, 0))
+    return _window_view(xp, x.shape[1], x.shape[0], kernel, stride, dilation, out_hw,
+                        batch_last)
+
+
+def _window_view(xp, c, n, kernel, stride, dilation, out_hw, batch_last, writeable=False):
+    """view[c, i, j, pixel] = xp[n, c, y·s + i·d, x·s + j·d], the pixels in the order
+    (n, y, x), or (y, x, n) when batch_last (xp laid out (C, H, W, N))."""
+    if batch_last:
+        s_c, s_h, s_w, s_n = xp.strides
+        pixels, pixel_steps = tuple(out_hw) + (n,), (s_h * stride[0], s_w * stride[1], s_n)
+    else:
+        s_n, s_c, s_h, s_w = xp.strides
+        pixels, pixel_steps = (n,) + tuple(out_hw), (s_n, s_h * stride[0], s_w * stride[1])
+    return as_strided(xp, (c,) + tuple(kernel) + pixels,
+                      (s_c, s_h * dilation[0], s_w * dilation[1]) + pixel_steps,
+                      writeable=writeable)
+
+
+COLUMN_SLICE_BYTES = 1 << 20  # the size of a core's L2 cache here (AMD EPYC: 1 MiB)
+
+
+def _pixel_slices(view, size=COLUMN_SLICE_BYTES):
+    """Slices of the first pixel axis of an im2col view whose columns take about `size` bytes."""
+    c, kh, kw, first, *rest = view.shape
+    step = max(1, size // max(c * kh * kw * math.prod(rest) * view.itemsize, 1))
+    return [slice(start, min(start + step, first)) for start in range(0, first, step)]
+
+
+def _column_slices(view, groups, size=COLUMN_SLICE_BYTES):
+    """The im2col columns a slice of the first pixel axis at a time: yields (slice, cols),
+    cols of shape (groups, C/groups·kh·kw, the slice's pixels), contiguous, about `size`
+    bytes. Forward and backward each build the slices they need and drop them at once (and
+    backward's column gradient too), so Conv2d saves x, not the columns. Measured on the
+    CIFAR CNN (one thread, glibc's default malloc) against whole columns saved for backward
+    and a column gradient made one kernel offset at a time: peak step memory at batch 256
+    294 → 205 MiB (torch 208); step time new / old 0.85 at batch 256, 0.85 for LeNet at
+    batch 256 (paired, ±0.07): a slice is reused while it is in cache where the whole
+    matrix came from fresh pages, and the column gradient is one product (K = O) per slice
+    instead of kh·kw thin ones (docs/benchmarks.md, round 2, item 7)."""
+    c, kh, kw, _, *rest = view.shape
+    for part in _pixel_slices(view, size):
+        cols = np.ascontiguousarray(view[:, :, :, part])
+        yield part, cols.reshape(groups, c // groups * kh * kw,
+                                 (part.stop - part.start) * math.prod(rest))
 
 
 def _batch_last(n, ow):

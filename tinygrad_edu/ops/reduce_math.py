@@ -140,13 +140,16 @@ class Norm(Function):  # a vector norm of finite order p (p = 2 is the Euclidean
     @staticmethod
     def forward(ctx, a, p, dim=None, keepdim=False):
         axes = _axes(dim, a.ndim)
-        with np.errstate(divide="ignore"):  # p < 0 with a zero: |0|ᵖ = ∞, and out = 0
-            if p == 2:
+        count = int(np.prod([a.shape[i] for i in axes]))  # numbers in each norm
+        with np.errstate(divide="ignore", over="ignore", under="ignore"):  # p < 0 and a 0:
+            if p == 0:                                                   # |0|ᵖ = ∞, out = 0
+                out = (a != 0).sum(axis=axes, keepdims=True).astype(a.dtype)
+            elif count == 1:   # one number: |a| itself, as torch (no a² to over/underflow)
+                out = np.abs(a)
+            elif p == 2:
                 out = np.sqrt((a * a).sum(axis=axes, keepdims=True))
             elif p == 1:
                 out = np.abs(a).sum(axis=axes, keepdims=True)
-            elif p == 0:
-                out = (a != 0).sum(axis=axes, keepdims=True).astype(a.dtype)
             else:
                 out = ((np.abs(a) ** p).sum(axis=axes, keepdims=True) ** (1 / p)).astype(
                     a.dtype, copy=False)

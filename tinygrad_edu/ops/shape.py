@@ -3,6 +3,7 @@ backward moves g back: reshape it back, transpose it back, scatter it back."""
 import numpy as np
 
 from ..autograd.function import Function, Math
+from .layout import laid_out
 from ._util import unbroadcast
 
 
@@ -145,9 +146,9 @@ class Where(Function):
         ctx.condition = condition
         ctx.shapes = (getattr(a, "shape", None), getattr(b, "shape", None))
         out = np.asarray(np.where(condition, a, b))
-        if contiguous and not out.flags.c_contiguous:   # masked_fill's layout
-            out = out.copy(order="C")
-        return out
+        if contiguous:                         # masked_fill: torch fills a contiguous copy
+            return out if out.flags.c_contiguous else out.copy(order="C")
+        return laid_out(out, condition, a, b)  # torch.where: the condition's layout leads
 
     @staticmethod
     def backward(ctx, g):
