@@ -18,6 +18,7 @@ from .checks_tensor import (check_allclose, check_alpha, check_bitwise, check_fi
 from .ops import activation_ops as A
 from .ops import elementwise as E
 from .ops import linalg as L
+from .ops import power_ops as P
 from .ops import shape as S
 from .ops.grad_fn_names import renamed
 
@@ -120,19 +121,19 @@ class TensorMath:
             check_not_bool("pow", a._data.dtype)
             if kind in "iu":
                 return _int_power(a._data, b._data, a._data.dtype)
-            return broadcasting(E.PowTensor, a, b)
+            return broadcasting(P.PowTensor, a, b)
         if kind == "b":  # bool ** True is the tensor, bool ** False all True (torch's rule)
             return a._make(np.array(a._data if b else np.ones_like(a._data)), False, None)
         if kind in "iu":
             check_int_power(b)
-        return E.Pow.apply(a, b)
+        return P.Pow.apply(a, b)
 
     def __rpow__(self, base):  # number ** tensor
         a, base = _promote(self, base)
         check_not_bool("pow", a._data.dtype)
         if a._data.dtype.kind in "iu":
             return _int_power(base, a._data, a._data.dtype)
-        return E.RPow.apply(a, base)
+        return P.RPow.apply(a, base)
 
     def __mod__(self, other):
         a, b = _promote(self, other)

@@ -6,7 +6,7 @@ f(node, args, out, g) giving that factor's array (or None: no such factor this t
 import numpy as np
 
 from tinygrad_edu.ops import activation_ops as A, conv_ops as C, elementwise as E
-from tinygrad_edu.ops import loss_ops as LS
+from tinygrad_edu.ops import loss_ops as LS, power_ops as P
 
 from .chain_rules_math import MATH_FACTORS
 
@@ -43,14 +43,14 @@ FACTORS = {
                                 ("1/b", lambda n, a, o, g: 1 / a[1])])],
     E.RDiv: [("−g · c · (1/a)²", [("−g", lambda n, a, o, g: -g), ("c", lambda n, a, o, g: a[1]),
                                   ("(1/a)²", lambda n, a, o, g: (1 / a[0]) ** 2)])],
-    E.Pow: [("g · n·aⁿ⁻¹", [("g", lambda n, a, o, g: g), ("n", lambda n, a, o, g: a[1]),
+    P.Pow: [("g · n·aⁿ⁻¹", [("g", lambda n, a, o, g: g), ("n", lambda n, a, o, g: a[1]),
                             ("aⁿ⁻¹", lambda n, a, o, g: a[0] ** (a[1] - 1) if a[1] else 0)])],
-    E.PowTensor: [("g · b·aᵇ⁻¹", [("g", lambda n, a, o, g: g), ("b", lambda n, a, o, g: a[1]),
+    P.PowTensor: [("g · b·aᵇ⁻¹", [("g", lambda n, a, o, g: g), ("b", lambda n, a, o, g: a[1]),
                                   ("aᵇ⁻¹", lambda n, a, o, g: a[0] ** (a[1] - 1))]),
                   ("g · out·ln a", [("g", lambda n, a, o, g: g), ("out", lambda n, a, o, g: o),
                                     ("ln a", lambda n, a, o, g: np.log(np.where(a[0] == 0, 1,
                                                                                a[0])))])],
-    E.RPow: [("g · out·ln c", [("g", lambda n, a, o, g: g), ("out", lambda n, a, o, g: o),
+    P.RPow: [("g · out·ln c", [("g", lambda n, a, o, g: g), ("out", lambda n, a, o, g: o),
                                ("ln c", lambda n, a, o, g: np.log(a[1]) if a[1] else 0)])],
     E.Remainder: [("g", [("g", lambda n, a, o, g: g)]),
                   ("−g · ⌊a/b⌋", [("−g", lambda n, a, o, g: -g),

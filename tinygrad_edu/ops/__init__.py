@@ -1,6 +1,7 @@
 """The operations: one Function class per operation, forward and backward side by side.
 
-    elementwise.py     ADD SUB MUL DIV POW MOD NEG EXP LOG SQRT ABS CLAMP MAX MIN CAST
+    elementwise.py     ADD SUB MUL DIV MOD NEG EXP LOG SQRT ABS CLAMP MAX MIN CAST
+    power_ops.py       POW (a ** n, a ** b, c ** a)
     activation_ops.py  SIGMOID RELU TANH SOFTMAX LOG_SOFTMAX
     linalg.py          MM (a @ b), LINEAR (x @ Wᵀ + b)
     reduce.py          SUM MEAN MAX MIN

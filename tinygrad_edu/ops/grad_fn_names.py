@@ -9,12 +9,12 @@ RESHAPE, t() a PERMUTE, clone() a CAST) rename their node with ``renamed``."""
 import numpy as np
 
 from . import activation_ops as A, conv_ops as C, elementwise as E, linalg as L
-from . import loss_ops as LS, reduce as R, shape as S
+from . import loss_ops as LS, power_ops as P, reduce as R, shape as S
 from . import index_ops, inplace_ops, layer_ops, math_ops, norm_ops
 
 FIXED = {
     E.RSub: "RsubBackward1", E.RDiv: "MulBackward0",   # torch computes c / a as (1/a) · c
-    E.PowTensor: "PowBackward1", E.RPow: "PowBackward2",
+    P.PowTensor: "PowBackward1", P.RPow: "PowBackward2",
     E.Cast: "ToCopyBackward0",
     L.Linear: "AddmmBackward0",
     R.MaxAll: "MaxBackward1", R.MinAll: "MinBackward1",

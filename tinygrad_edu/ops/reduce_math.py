@@ -49,11 +49,12 @@ class Prod(Function):
         g = _expand(g, axes, keepdim)
         if a.ndim == 0:           # one number: out = a
             return g
-        if not (a == 0).any():    # no zero anywhere: the others multiply to out / aᵢ
+        zeros = int((a == 0).sum())
+        if not zeros:             # no zero anywhere: the others multiply to out / aᵢ
             return g * (out / a)
         if not ctx.whole:         # a zero: no division; the others are
             return g * _products_around(a, axes[0])    # (product before i)·(product after i)
-        if (a == 0).sum() > 1:    # every element: two zeros make every product of others 0
+        if zeros > 1:             # every element: two zeros make every product of others 0
             return np.zeros_like(a * g)
         return g * _products_around(a.reshape(-1), 0).reshape(a.shape)
 
