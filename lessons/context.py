@@ -276,6 +276,7 @@ class LessonContext:
         Returns the path written."""
         import viz
         self.out.mkdir(parents=True, exist_ok=True)
+        draw_options.setdefault("lang", self.lang)   # legend, remarks: the learner's language
         written = Path(viz.draw_graph(tensor, **draw_options).render(
             str(self.out / f"{stem}.svg")))
         self.files.append(("graph" if written.suffix == ".svg" else "graph (DOT text)",

@@ -2,7 +2,9 @@
 backward frames (the ops' formulas included) and --graph lines, prints no English UI text:
 no run of two or more English words once code, numbers, names and the course's own prints
 are taken out (tests/english_left.py says what may stay English)."""
+import html
 import io
+import re
 
 import pytest
 
@@ -34,3 +36,11 @@ def test_lesson_in_chinese_prints_no_english_ui_text(number, tmp_path):
                       report.files_written(result, "zh")])
     leaks = leftover_english(text)
     assert not leaks, f"lesson {number:02d} --lang zh still prints English:\n" + "\n".join(leaks)
+    # ... and the graph it drew (the SVG a student opens: legend, remarks, node texts)
+    for path in tmp_path.glob("*_graph.svg"):
+        svg = path.read_text(encoding="utf-8")
+        shown = re.sub(r"<[^>]+>", "\n", re.sub(r"<(style|script)>.*?</\1>", " ", svg,
+                                                flags=re.S))
+        shown = html.unescape(shown)
+        leaks = leftover_english(shown)
+        assert not leaks, f"{path.name} (--lang zh) still shows English:\n" + "\n".join(leaks)
