@@ -62,9 +62,9 @@ class MLP:
             g = d * (2.0 / d.size)
         gW, gb = [None] * len(self.W), [None] * len(self.W)
         for i in range(len(self.W) - 1, -1, -1):
-            # a batch of one: gᵀ @ x is an outer product, a broadcast multiply is the fast
-            # way (the engine's Linear does the same, ops/linalg.py transposed_product)
-            gW[i] = np.multiply(g.T, acts[i]) if len(g) == 1 else g.T @ acts[i]
+            # a batch of one: gᵀ @ x is an outer product, einsum is the fast way (the
+            # engine's Linear does the same, ops/linalg.py transposed_product)
+            gW[i] = np.einsum("ki,kj->ij", g, acts[i]) if len(g) == 1 else g.T @ acts[i]
             gb[i] = g.sum(axis=0)
             if i:
                 g = (g @ self.W[i]) * (acts[i] > 0)

@@ -65,16 +65,19 @@ def _erfc_scaled_tail_polynomial(degree=24, k=3.0):
 
 
 # highest power first, for Horner's rule: degree 24 is float64's rounding (Φ within 1e-14),
-# degree 12 is float32's (within 5e-9) at half the work
-_TAIL_FLOAT64 = _erfc_scaled_tail_polynomial(24)[::-1]
-_TAIL_FLOAT32 = _erfc_scaled_tail_polynomial(12)[::-1]
-_BLOCK = 1 << 15   # elements per pass: the 24 Horner steps then stay in the CPU's cache
+# degree 12 is float32's (within 5e-9) at half the work. The float32 coefficients are float32
+# numbers: a float64 one would make each `tail += c` a float64 pass (3x slower, NumPy 2)
+_TAIL = {np.dtype(np.float64): _erfc_scaled_tail_polynomial(24)[::-1],
+         np.dtype(np.float32): _erfc_scaled_tail_polynomial(12)[::-1].astype(np.float32)}
+_BLOCK = 1 << 15   # elements per pass: the Horner steps then stay in the CPU's cache
 #                    (2x faster on a 32x64x1536 float32 GELU, measured on NumPy 2.4)
 
 
 def normal_cdf(a):
     """Φ(a) = ½·erfc(−a/√2), in a's dtype: ½·erfc(|a|/√2) for a < 0, one minus that above.
     Large arrays go through in blocks (a loop over blocks, not over elements)."""
+    if a.dtype not in _TAIL:   # float16: computed in float32 and rounded once, as torch does
+        return normal_cdf(a.astype(np.float32)).astype(a.dtype)
     if a.size <= _BLOCK:
         return _normal_cdf_block(a)
     flat = a.reshape(-1)
@@ -85,18 +88,32 @@ def normal_cdf(a):
 
 
 def _normal_cdf_block(a):
-    coefficients = _TAIL_FLOAT64 if a.dtype == np.float64 else _TAIL_FLOAT32
-    z = np.abs(a) * (1 / math.sqrt(2))
-    t = 1 - 6 / (z + 3)                 # = (z − 3)/(z + 3), also at z = ∞
-    tail = np.full_like(t, coefficients[0])
-    for c in coefficients[1:]:
+    coefficients = _TAIL[a.dtype]
+    # each step below works in place on z, t or tail: ~20 passes over the block, not ~40
+    z = np.abs(a)
+    z *= 1 / math.sqrt(2)
+    t = z + 3
+    np.divide(-6, t, out=t)
+    t += 1                              # t = 1 − 6/(z + 3) = (z − 3)/(z + 3), also at z = ∞
+    tail = t * coefficients[0]
+    tail += coefficients[1]
+    for c in coefficients[2:]:
         tail *= t
         tail += c
-    with np.errstate(over="ignore"):
-        tail *= 0.5 * np.exp(-z * z)    # ½·erfc(|a|/√2)
+    z *= z
+    np.negative(z, out=z)
+    np.exp(z, out=z)                    # e^(−z²): underflows to 0, never overflows
+    z *= 0.5
+    tail *= z                           # ½·erfc(|a|/√2)
     # torch computes ½·(1 + erf(a/√2)), which cancels to exactly 0 once erf rounds to −1
-    # (past a ≈ −5.4 in float32, −8.3 in float64): 0 there too, so gelu is −0.0 as in torch
-    return np.where(a < 0, np.where(1 - 2 * tail == 1, 0, tail), 1 - tail)
+    # (past a ≈ −5.4 in float32, −8.3 in float64): 0 there too, so gelu is −0.0 as in torch.
+    # 1 − 2·tail rounds to 1 exactly when tail ≤ ¼ of the gap below 1 (2⁻²⁶ in float32);
+    # zeroing such a tail leaves 1 − tail (the a ≥ 0 side) unchanged. (× a mask, not
+    # np.where: a branch per element is slow on random signs, 500 µs on 131,072 numbers)
+    tail *= tail > np.finfo(tail.dtype).epsneg / 4
+    # Φ = tail where a is negative, 1 − tail elsewhere: (1 − [sign bit]) − (tail with a's sign)
+    np.copysign(tail, a, out=tail)
+    return np.logical_not(np.signbit(a)) - tail
 
 
 _TANH_K = math.sqrt(2 / math.pi)
@@ -126,9 +143,15 @@ class Gelu(Function):
         if ctx.approximate == "tanh":   # d/da ½(1 + tanh u) = ½(1 − tanh²u)·du/da
             tanh_u = 2 * cdf - 1
             pdf = 0.5 * (1 - tanh_u * tanh_u) * _TANH_K * (1 + 3 * 0.044715 * a * a)
-        else:
-            pdf = np.exp(-0.5 * a * a) * (1 / math.sqrt(2 * math.pi))
-        return g * (cdf + a * pdf)
+            return g * (cdf + a * pdf)
+        d = a * a                       # Φ′(a) = e^(−a²/2)/√(2π), then Φ + a·Φ′, then · g:
+        d *= -0.5                       # one array worked on in place (the same numbers as
+        np.exp(d, out=d)                # g * (cdf + a * pdf), 1.2x faster on 32x16x256)
+        d *= 1 / math.sqrt(2 * math.pi)
+        d *= a
+        d += cdf
+        d *= g
+        return d
 
 
 class LeakyRelu(Function):

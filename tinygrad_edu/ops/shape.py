@@ -31,12 +31,15 @@ class Permute(Function):  # permute / transpose / t / .T
 
     @staticmethod
     def forward(ctx, a, dims):
-        ctx.inverse = tuple(np.argsort(dims))
+        ctx.dims = dims
         return a.transpose(dims)
 
     @staticmethod
     def backward(ctx, g):
-        return g.transpose(ctx.inverse)
+        # out's axis i is a's axis dims[i], so a's axis d is out's axis i where dims[i] = d:
+        # the inverse permutation (in Python: np.argsort of a tuple costs more than the op)
+        inverse = sorted(range(len(ctx.dims)), key=ctx.dims.__getitem__)
+        return g.transpose(inverse)
 
 
 class Expand(Function):
