@@ -112,3 +112,19 @@ def test_permute_backward_puts_every_axis_back(torch):
             (y * engine.tensor(weights.reshape(tuple(y.shape)))).sum().backward()
             grads.append(xs.grad.numpy())
         np.testing.assert_array_equal(grads[0], grads[1])
+
+
+@pytest.mark.parametrize("approximate", ["none", "tanh"])
+@pytest.mark.parametrize("shape", [(), (1,), (2, 3)])
+def test_gelu_of_any_rank_matches_torch(torch, approximate, shape):
+    """A 0-d input too: NumPy turns 0-d results into scalars, which in-place steps refuse."""
+    x = np.random.default_rng(4).standard_normal(shape).astype(np.float32)
+    out = []
+    for engine in (tinygrad_edu, torch):
+        xs = engine.tensor(x, requires_grad=True)
+        y = engine.nn.functional.gelu(xs, approximate=approximate)
+        (y * 3).sum().backward()
+        out.append((y.detach().numpy(), xs.grad.numpy()))
+    for ours, theirs in zip(*out):
+        assert np.shape(ours) == np.shape(theirs)
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-7)

@@ -78,9 +78,9 @@ def normal_cdf(a):
     Large arrays go through in blocks (a loop over blocks, not over elements)."""
     if a.dtype not in _TAIL:   # float16: computed in float32 and rounded once, as torch does
         return normal_cdf(a.astype(np.float32)).astype(a.dtype)
+    flat = a.reshape(-1)       # (1-D: a 0-d array would turn into a NumPy scalar below)
     if a.size <= _BLOCK:
-        return _normal_cdf_block(a)
-    flat = a.reshape(-1)
+        return _normal_cdf_block(flat).reshape(a.shape)
     out = np.empty_like(flat)
     for start in range(0, flat.size, _BLOCK):
         out[start:start + _BLOCK] = _normal_cdf_block(flat[start:start + _BLOCK])
@@ -144,9 +144,11 @@ class Gelu(Function):
             tanh_u = 2 * cdf - 1
             pdf = 0.5 * (1 - tanh_u * tanh_u) * _TANH_K * (1 + 3 * 0.044715 * a * a)
             return g * (cdf + a * pdf)
-        d = a * a                       # Φ′(a) = e^(−a²/2)/√(2π), then Φ + a·Φ′, then · g:
-        d *= -0.5                       # one array worked on in place (the same numbers as
-        np.exp(d, out=d)                # g * (cdf + a * pdf), 1.2x faster on 32x16x256)
+        # Φ′(a) = e^(−a²/2)/√(2π), then Φ + a·Φ′, then · g, on one array in place: the same
+        # numbers as g * (cdf + a * pdf), 1.2x faster on 32x16x256
+        d = np.multiply(a, a, out=np.empty_like(a))   # (out=: an array even when 0-d)
+        d *= -0.5
+        np.exp(d, out=d)
         d *= 1 / math.sqrt(2 * math.pi)
         d *= a
         d += cdf
