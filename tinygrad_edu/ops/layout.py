@@ -11,9 +11,14 @@ def laid_out(out, *inputs):
     inputs' layouts disagree; torch orders the dims by the inputs' strides, the first input
     deciding, a later one only where the earlier ones tie (or broadcast along the dim).
     A copy only when the layouts differ: never for contiguous inputs."""
-    arrays = [x for x in inputs if isinstance(x, np.ndarray) and x.ndim]
-    if out.ndim < 2 or all(x.flags.c_contiguous for x in arrays):
+    if out.ndim < 2:
         return out
+    for x in inputs:   # (a plain loop: this runs on every elementwise op, ~1 µs cheaper)
+        if isinstance(x, np.ndarray) and x.ndim and not x.flags.c_contiguous:
+            break
+    else:
+        return out     # every input in row order: so is NumPy's result, as torch's
+    arrays = [x for x in inputs if isinstance(x, np.ndarray) and x.ndim]
     shape = out.shape
     fastest = _torch_dim_order(shape, arrays)
     want, step = [0] * out.ndim, 1
