@@ -342,14 +342,16 @@ class TensorMath:
 
     def masked_fill(self, mask, value):
         """torch's masked_fill: ``value`` where ``mask`` is True (no gradient there)."""
-        check_mask(_data(mask).dtype if isinstance(mask, TensorMath) else np.asarray(mask).dtype)
+        mask = _data(mask) if isinstance(mask, TensorMath) else np.asarray(mask)
+        check_mask(mask.dtype)
         check_fill_value(value, self._data.dtype)
+        cond = check_where_condition(mask)
         fill = self._make(np.asarray(value).astype(self._data.dtype), False, None)
-        out = where(mask, fill, self, contiguous=True)  # torch fills a contiguous copy
+        out = broadcasting(S.Where, cond, fill, self, contiguous=True)  # a contiguous copy
         return renamed(out, "MaskedFillBackward0")
 
 
-def where(condition, input=None, other=None, *, contiguous=False):
+def where(condition, input=None, other=None):
     """torch.where(c, x, y): x where c is True, else y (gradient flows to x and y); x and y
     promote as in arithmetic (where(c, 1.0, 0.0) is float32). torch.where(c) alone: the
     positions where c is True, one index tensor per dim."""
@@ -360,7 +362,7 @@ def where(condition, input=None, other=None, *, contiguous=False):
     target = dtypes.result_type(_data(input), _data(other))
     x, y = (_to(v, target) if isinstance(v, TensorMath) else np.asarray(v, target)
             for v in (input, other))
-    return broadcasting(S.Where, cond, x, y, contiguous=contiguous)
+    return broadcasting(S.Where, cond, x, y)
 
 
 def maximum(a, b):

@@ -100,7 +100,7 @@ class Conv2d(Function):
         x, weight = ctx.saved
         geometry, groups = ctx.geometry
         padding, _, stride, dilation, (oh, ow), batch_last = geometry
-        n, c, h, w = x.shape
+        n, c = x.shape[:2]
         o, cg, kh, kw = weight.shape
         need_x, need_w, need_b = (tuple(ctx.needs_input_grad) + (False,) * 3)[:3]
         # g as (O, pixels), the pixels in the columns' order
@@ -126,9 +126,8 @@ class Conv2d(Function):
                 for i in range(kh):
                     for j in range(kw):  # for one offset no two windows share a pixel
                         windows[:, i, j, part] += share[:, i, j]
-            top, left = padding[0][0], padding[1][0]
             gp = gp.transpose(3, 0, 1, 2) if batch_last else gp
-            gx = np.ascontiguousarray(gp[:, :, top:top + h, left:left + w])
+            gx = np.ascontiguousarray(_crop(gp, x.shape, padding[0][0], padding[1][0]))
         return gx, gw, gb
 
 

@@ -1,6 +1,8 @@
 """Reductions of the canon: prod, logsumexp, cumsum, dot and the vector norms, each with the
 gradient torch gives (zeros in a product, ±∞ in a log-sum-exp, the zero vector of a norm).
 Their torch names are listed in math_ops.TORCH_NAMES, which grad_fn_names.py reads."""
+import math
+
 import numpy as np
 
 from ..autograd.function import Function, Math
@@ -141,7 +143,7 @@ class Norm(Function):  # a vector norm of finite order p (p = 2 is the Euclidean
     @staticmethod
     def forward(ctx, a, p, dim=None, keepdim=False):
         axes = _axes(dim, a.ndim)
-        count = int(np.prod([a.shape[i] for i in axes]))  # numbers in each norm
+        count = math.prod(a.shape[i] for i in axes)  # numbers in each norm
         with np.errstate(divide="ignore", over="ignore", under="ignore"):  # p < 0 and a 0:
             if p == 0:                                                   # |0|ᵖ = ∞, out = 0
                 out = (a != 0).sum(axis=axes, keepdims=True).astype(a.dtype)

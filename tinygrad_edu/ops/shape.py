@@ -3,7 +3,7 @@ backward moves g back: reshape it back, transpose it back, scatter it back."""
 import numpy as np
 
 from ..autograd.function import Function, Math
-from .layout import laid_out
+from .layout import laid_out, row_order
 from ._util import unbroadcast
 
 
@@ -150,7 +150,7 @@ class Where(Function):
         ctx.shapes = (getattr(a, "shape", None), getattr(b, "shape", None))
         out = np.asarray(np.where(condition, a, b))
         if contiguous:                         # masked_fill: torch fills a contiguous copy
-            return out if out.flags.c_contiguous else out.copy(order="C")
+            return row_order(out)
         return laid_out(out, condition, a, b)  # torch.where: the condition's layout leads
 
     @staticmethod
